@@ -1,7 +1,65 @@
-// awesome-health command line: parses arguments with CLI11 and maps outcomes to exit codes.
-#include <cstdio>
+// awesome-health command line: parses arguments with CLI11, runs one command, maps the
+// outcome to the exit status contract (0 healthy, 1 findings, 2 usage/input, 3 network).
+#include <CLI/CLI.hpp>
 
-int main() {
-    std::puts("awesome-health: skeleton");
-    return 0;
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands/commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"awesome-health: keeps an awesome list's links and metadata honest"};
+    app.set_version_flag("--version", std::string("awesome-health ") + AH_VERSION);
+    app.require_subcommand(1);
+    app.failure_message(CLI::FailureMessage::help);
+
+    ah::GlobalOptions global;
+    app.add_option("--config", global.config_path,
+                   "configuration file (default: ./config.toml when it exists, else built-in defaults)");
+    app.add_option("--set", global.overrides, "override one configuration key: KEY=VALUE (repeatable)")
+        ->type_name("KEY=VALUE");
+
+    ah::DumpOptions dump;
+    auto* dump_cmd = app.add_subcommand("dump", "extract entries, links and offline findings (no network)");
+    dump_cmd->add_option("--format", dump.format, "json or text")
+        ->check(CLI::IsMember({"json", "text"}))
+        ->default_val("json");
+    dump_cmd->add_option("LIST", dump.list, "Markdown list (default: list.source from the configuration)");
+
+    auto* check_cmd = app.add_subcommand("check", "check every link, compare with the last run, write reports/");
+    std::string check_list;
+    check_cmd->add_option("LIST", check_list, "Markdown list (default: list.source from the configuration)");
+    auto* diff_cmd = app.add_subcommand("diff", "compare two snapshots");
+    auto* render_cmd = app.add_subcommand("render", "render a snapshot as html, md or json");
+    auto* issue_cmd = app.add_subcommand("issue", "open, update or close the tracking issue");
+    for (auto* sub : {check_cmd, diff_cmd, render_cmd, issue_cmd}) sub->allow_extras();
+    // Subcommands share --config/--set whether given before or after the command name.
+    for (auto* sub : {dump_cmd, check_cmd, diff_cmd, render_cmd, issue_cmd}) {
+        sub->add_option("--config", global.config_path, "configuration file");
+        sub->add_option("--set", global.overrides, "override one configuration key: KEY=VALUE")->type_name("KEY=VALUE");
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return ah::exit_usage;
+    }
+
+    if (dump_cmd->parsed()) return ah::run_dump(global, dump);
+    const char* name = check_cmd->parsed()    ? "check"
+                       : diff_cmd->parsed()   ? "diff"
+                       : render_cmd->parsed() ? "render"
+                                              : "issue";
+    std::fprintf(stderr, "awesome-health %s: not implemented yet in this version (use `dump`)\n", name);
+    return ah::exit_usage;
 }

@@ -1,0 +1,35 @@
+// The commands of the CLI: option structs filled by main.cpp and one entry point each.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ah/config.h"
+#include "ah/result.h"
+
+namespace ah {
+
+inline constexpr int exit_healthy = 0;
+inline constexpr int exit_findings = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_network = 3;
+
+struct GlobalOptions {
+    std::string config_path;             // empty: ./config.toml if present, else defaults
+    std::vector<std::string> overrides;  // --set KEY=VALUE
+};
+
+struct DumpOptions {
+    std::string format = "json";
+    std::string list;  // overrides list.source
+};
+
+// Loads the configuration as the command line says (file, then --set overrides).
+Result<Config> load_effective_config(const GlobalOptions& global);
+
+// Prints an error in the one format every command uses.
+void print_error(const Error& error);
+
+int run_dump(const GlobalOptions& global, const DumpOptions& options);
+
+}  // namespace ah

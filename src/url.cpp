@@ -1,0 +1,334 @@
+// URL normalization (through libcurl's URL parser) and classification by host and path.
+#include "ah/url.h"
+
+#include <curl/curl.h>
+
+#include <array>
+#include <memory>
+
+#include "text_util.h"
+
+namespace ah {
+
+std::string_view to_string(LinkKind kind) {
+    switch (kind) {
+        case LinkKind::github_repo: return "github_repo";
+        case LinkKind::github_other: return "github_other";
+        case LinkKind::arxiv: return "arxiv";
+        case LinkKind::ieee: return "ieee";
+        case LinkKind::doi: return "doi";
+        case LinkKind::huggingface_model: return "huggingface_model";
+        case LinkKind::huggingface_dataset: return "huggingface_dataset";
+        case LinkKind::huggingface_space: return "huggingface_space";
+        case LinkKind::huggingface_org: return "huggingface_org";
+        case LinkKind::cvf: return "cvf";
+        case LinkKind::web: return "web";
+        case LinkKind::anchor: return "anchor";
+        case LinkKind::relative: return "relative";
+        case LinkKind::other_scheme: return "other_scheme";
+        case LinkKind::malformed: return "malformed";
+        case LinkKind::empty: return "empty";
+    }
+    return "unknown";
+}
+
+namespace {
+
+struct CurlUrlDeleter {
+    void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+// One component of a parsed URL; empty when absent.
+std::string url_part(CURLU* u, CURLUPart part) {
+    char* value = nullptr;
+    if (curl_url_get(u, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
+    std::string out(value);
+    curl_free(value);
+    return out;
+}
+
+// Browsers percent-encode spaces and non-ASCII bytes outside the host; so do we, so that
+// `<https://x.org/a b>` (valid CommonMark) is checked as GitHub would link it.
+std::string encode_unsafe_bytes(std::string_view raw) {
+    std::size_t authority_end = 0;
+    if (const auto scheme_end = raw.find("://"); scheme_end != std::string_view::npos) {
+        authority_end = raw.find_first_of("/?#", scheme_end + 3);
+        if (authority_end == std::string_view::npos) authority_end = raw.size();
+    }
+    std::string out(raw.substr(0, authority_end));
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (std::size_t i = authority_end; i < raw.size(); ++i) {
+        const auto c = static_cast<unsigned char>(raw[i]);
+        if (c >= 0x80 || c == ' ' || c == '"' || c == '<' || c == '>' || c == '`' || c < 0x20) {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+bool all_digits(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!text::is_digit(c)) return false;
+    return true;
+}
+
+// "2311.15153v4" -> id 2311.15153, version 4; "math/0211159" (old style, archive/7 digits).
+bool parse_arxiv_id(std::string_view s, std::string& id, std::string& version) {
+    std::string_view core = s;
+    std::string_view ver;
+    if (const auto v = s.rfind('v'); v != std::string_view::npos && v + 1 < s.size() &&
+                                     all_digits(s.substr(v + 1))) {
+        core = s.substr(0, v);
+        ver = s.substr(v + 1);
+    }
+    const auto dot = core.find('.');
+    const auto slash = core.find('/');
+    bool ok = false;
+    if (slash == std::string_view::npos && dot == 4) {
+        // New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-).
+        const auto tail = core.substr(5);
+        ok = all_digits(core.substr(0, 4)) && all_digits(tail) && (tail.size() == 4 || tail.size() == 5);
+    } else if (slash != std::string_view::npos) {
+        // Old style: archive[.SUBJECT]/YYMMNNN, e.g. math/0211159, math.AG/0211159.
+        const auto archive = core.substr(0, slash);
+        const auto number = core.substr(slash + 1);
+        ok = !archive.empty() && all_digits(number) && number.size() == 7;
+        for (char c : archive)
+            ok = ok && (text::is_alpha(c) || c == '-' || c == '.');
+    }
+    if (!ok) return false;
+    id = std::string(core);
+    version = std::string(ver);
+    return true;
+}
+
+constexpr std::array github_reserved = {
+    "about", "apps", "codespaces", "collections", "contact", "customer-stories", "enterprise",
+    "events", "explore", "features", "login", "marketplace", "new", "notifications", "orgs",
+    "organizations", "pricing", "pulls", "issues", "readme", "search", "security", "settings",
+    "site", "sponsors", "team", "topics", "trending", "join", "signup", "stars", "watching"};
+
+bool is_github_reserved(std::string_view first_segment) {
+    for (const char* r : github_reserved)
+        if (text::iequals(first_segment, r)) return true;
+    return false;
+}
+
+std::vector<std::string_view> path_segments(std::string_view path) {
+    std::vector<std::string_view> out;
+    for (auto part : text::split(path, '/'))
+        if (!part.empty()) out.push_back(part);
+    return out;
+}
+
+std::string join(const std::vector<std::string_view>& parts, std::size_t from) {
+    std::string out;
+    for (std::size_t i = from; i < parts.size(); ++i) {
+        if (!out.empty()) out += '/';
+        out += parts[i];
+    }
+    return out;
+}
+
+void classify_by_host(UrlInfo& info, std::string_view path, std::string_view query) {
+    const std::string& host = info.host;
+    const auto segments = path_segments(path);
+    if (host == "github.com" || host == "www.github.com") {
+        if (segments.size() >= 2 && !is_github_reserved(segments[0])) {
+            std::string_view repo = segments[1];
+            if (repo.size() > 4 && repo.substr(repo.size() - 4) == ".git") repo.remove_suffix(4);
+            info.kind = LinkKind::github_repo;
+            info.id = std::string(segments[0]) + "/" + std::string(repo);
+            info.subpath = join(segments, 2);
+        } else {
+            info.kind = LinkKind::github_other;
+            if (segments.size() == 1 && !is_github_reserved(segments[0])) info.id = std::string(segments[0]);
+        }
+        return;
+    }
+    if (host == "arxiv.org" || host == "www.arxiv.org" || host == "export.arxiv.org") {
+        if (segments.size() >= 2 && (segments[0] == "abs" || segments[0] == "pdf" || segments[0] == "html")) {
+            std::string candidate = join(segments, 1);
+            if (candidate.size() > 4 && candidate.substr(candidate.size() - 4) == ".pdf")
+                candidate.resize(candidate.size() - 4);
+            if (parse_arxiv_id(candidate, info.id, info.version)) {
+                info.kind = LinkKind::arxiv;
+                return;
+            }
+        }
+        info.kind = LinkKind::web;
+        return;
+    }
+    if (host == "ieeexplore.ieee.org") {
+        for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+            if (segments[i] == "document" && all_digits(segments[i + 1])) {
+                info.kind = LinkKind::ieee;
+                info.id = std::string(segments[i + 1]);
+                return;
+            }
+        }
+        if (const auto at = query.find("arnumber="); at != std::string_view::npos) {
+            auto number = query.substr(at + 9);
+            number = number.substr(0, number.find('&'));
+            if (all_digits(number)) {
+                info.kind = LinkKind::ieee;
+                info.id = std::string(number);
+                return;
+            }
+        }
+        info.kind = LinkKind::web;
+        return;
+    }
+    if (host == "doi.org" || host == "dx.doi.org" || host == "www.doi.org") {
+        const std::string doi = join(segments, 0);
+        if (doi.rfind("10.", 0) == 0 && doi.find('/') != std::string::npos) {
+            info.kind = LinkKind::doi;
+            info.id = doi;
+            return;
+        }
+        info.kind = LinkKind::web;
+        return;
+    }
+    if (host == "huggingface.co" || host == "www.huggingface.co" || host == "hf.co") {
+        static constexpr std::array site_pages = {"docs", "papers", "blog", "models", "pricing",
+                                                  "login", "join", "learn", "tasks", "settings"};
+        const auto is_site_page = [&](std::string_view s) {
+            for (const char* p : site_pages)
+                if (s == p) return true;
+            return false;
+        };
+        info.kind = LinkKind::web;
+        if (segments.size() >= 3 && (segments[0] == "datasets" || segments[0] == "spaces")) {
+            info.kind = segments[0] == "datasets" ? LinkKind::huggingface_dataset : LinkKind::huggingface_space;
+            info.id = std::string(segments[1]) + "/" + std::string(segments[2]);
+        } else if (segments.size() >= 2 && segments[0] != "datasets" && segments[0] != "spaces" &&
+                   !is_site_page(segments[0])) {
+            info.kind = LinkKind::huggingface_model;
+            info.id = std::string(segments[0]) + "/" + std::string(segments[1]);
+        } else if (segments.size() == 1 && segments[0] != "datasets" && segments[0] != "spaces" &&
+                   !is_site_page(segments[0])) {
+            info.kind = LinkKind::huggingface_org;
+            info.id = std::string(segments[0]);
+        }
+        return;
+    }
+    if (host == "openaccess.thecvf.com") {
+        info.kind = LinkKind::cvf;
+        return;
+    }
+    info.kind = LinkKind::web;
+}
+
+bool has_scheme(std::string_view s, std::size_t& colon) {
+    colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    if (!text::is_alpha(s[0])) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        const char c = s[i];
+        if (!(text::is_alnum(c) || c == '+' || c == '-' || c == '.')) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+UrlInfo classify_url(std::string_view written) {
+    UrlInfo info;
+    const std::string_view raw = text::trim(written);
+    if (raw.empty()) {
+        info.kind = LinkKind::empty;
+        return info;
+    }
+    if (raw.front() == '#') {
+        info.kind = LinkKind::anchor;
+        info.fragment = std::string(raw.substr(1));
+        info.has_fragment = true;
+        return info;
+    }
+    std::size_t colon = 0;
+    if (!has_scheme(raw, colon)) {
+        if (raw.rfind("//", 0) == 0) {
+            info.kind = LinkKind::malformed;
+            info.problem = "protocol-relative URL (no scheme)";
+            return info;
+        }
+        info.kind = LinkKind::relative;
+        info.url = std::string(raw);
+        return info;
+    }
+    info.scheme = text::to_lower(raw.substr(0, colon));
+    if (info.scheme != "http" && info.scheme != "https") {
+        info.kind = LinkKind::other_scheme;
+        info.url = info.scheme + std::string(raw.substr(colon));
+        return info;
+    }
+    if (raw.substr(colon, 3) != "://") {
+        info.kind = LinkKind::malformed;
+        info.problem = "expected '//' after '" + info.scheme + ":'";
+        return info;
+    }
+
+    const std::string encoded = encode_unsafe_bytes(raw);
+    CurlUrl handle(curl_url());
+    if (!handle) {
+        info.kind = LinkKind::malformed;
+        info.problem = "out of memory";
+        return info;
+    }
+    if (const CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, encoded.c_str(), 0); rc != CURLUE_OK) {
+        info.kind = LinkKind::malformed;
+        info.problem = curl_url_strerror(rc);
+        return info;
+    }
+    info.host = text::to_lower(url_part(handle.get(), CURLUPART_HOST));
+    if (info.host.empty()) {
+        info.kind = LinkKind::malformed;
+        info.problem = "no host";
+        return info;
+    }
+    const std::string port = url_part(handle.get(), CURLUPART_PORT);
+    const std::string user = url_part(handle.get(), CURLUPART_USER);
+    const std::string password = url_part(handle.get(), CURLUPART_PASSWORD);
+    std::string path = url_part(handle.get(), CURLUPART_PATH);
+    const std::string query = url_part(handle.get(), CURLUPART_QUERY);
+    // curl drops an empty fragment ("x#"): look at the text for it.
+    info.fragment = url_part(handle.get(), CURLUPART_FRAGMENT);
+    info.has_fragment = raw.find('#') != std::string_view::npos;
+    if (path.empty()) path = "/";
+
+    const bool default_port = port.empty() || (info.scheme == "http" && port == "80") ||
+                              (info.scheme == "https" && port == "443");
+    info.has_credentials = !user.empty() || !password.empty();
+    std::string url = info.scheme + "://";
+    if (info.has_credentials) {
+        url += user;
+        if (!password.empty()) url += ":" + password;
+        url += "@";
+    }
+    url += info.host;
+    if (!default_port) url += ":" + port;
+    url += path;
+    if (!query.empty()) url += "?" + query;
+    info.url = std::move(url);
+    classify_by_host(info, path, query);
+    return info;
+}
+
+std::string mask_credentials(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return std::string(url);
+    const auto authority_start = scheme_end + 3;
+    auto authority_end = url.find_first_of("/?#", authority_start);
+    if (authority_end == std::string_view::npos) authority_end = url.size();
+    const auto at = url.substr(0, authority_end).rfind('@');
+    if (at == std::string_view::npos || at < authority_start) return std::string(url);
+    return std::string(url.substr(0, authority_start)) + "***@" + std::string(url.substr(at + 1));
+}
+
+}  // namespace ah
