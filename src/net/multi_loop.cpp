@@ -4,11 +4,11 @@
 // - curl may call the socket and timer callbacks from inside any curl_multi_* call, so
 //   the callbacks only record what curl wants and schedule work on the io_context; the
 //   only curl call they make is curl_multi_assign, which curl documents for exactly this.
-// - Asio's epoll reactor is edge-triggered. A readiness wait started after an edge was
-//   already consumed would sleep until the *next* edge, and curl may leave bytes unread
-//   (it reads in bounded chunks). So before each async_wait we ask poll() with a zero
-//   timeout whether the socket is already ready; if it is, the socket_action is posted
-//   instead. This checks readiness, it never reads: reading is curl's business.
+// - We only ever wait for readiness (async_wait) and tell curl; reading and writing are
+//   curl's business. Asio's epoll registration is edge-triggered, but starting a wait on
+//   a descriptor with no wait of that kind queued re-arms it (EPOLL_CTL_MOD), so a wait
+//   on a socket that is already ready (bytes curl left unread) completes at once rather
+//   than sleeping until the next edge. One wait per direction is kept at a time.
 // - A wait handler may run after curl has removed the socket, or after curl closed it
 //   and reused the same fd number for a new one. Handlers therefore hold the
 //   SocketWatch (shared_ptr) they were armed for and check its `alive` flag, never
@@ -17,8 +17,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-
-#include <poll.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -35,7 +33,7 @@ struct MultiLoop::SocketWatch {
     curl_socket_t fd;
     asio::posix::stream_descriptor descriptor;  // borrows curl's fd: released, never closed
     int wanted = 0;                              // CURL_POLL_IN | CURL_POLL_OUT
-    bool read_pending = false;                   // a read wait or posted read action is queued
+    bool read_pending = false;                   // a read wait is queued
     bool write_pending = false;
     bool alive = true;                           // false once curl said CURL_POLL_REMOVE
 };
@@ -116,31 +114,8 @@ void MultiLoop::forget_watch(SocketWatch* watch) {
 
 void MultiLoop::arm(const std::shared_ptr<SocketWatch>& watch) {
     if (!watch->alive || closing_) return;
-    const bool want_read = (watch->wanted & CURL_POLL_IN) != 0 && !watch->read_pending;
-    const bool want_write = (watch->wanted & CURL_POLL_OUT) != 0 && !watch->write_pending;
-    if (!want_read && !want_write) return;
-
-    // Already ready? Then an edge-triggered wait might never fire (see top of file).
-    int ready = 0;
-    pollfd probe{watch->fd, static_cast<short>((want_read ? POLLIN : 0) | (want_write ? POLLOUT : 0)), 0};
-    if (::poll(&probe, 1, 0) > 0) {
-        constexpr short trouble = POLLERR | POLLHUP | POLLNVAL;
-        if (want_read && (probe.revents & (POLLIN | trouble)) != 0) ready |= CURL_CSELECT_IN;
-        if (want_write && (probe.revents & (POLLOUT | trouble)) != 0) ready |= CURL_CSELECT_OUT;
-    }
-
     auto alive = alive_;
-    if (ready != 0) {
-        if ((ready & CURL_CSELECT_IN) != 0) watch->read_pending = true;
-        if ((ready & CURL_CSELECT_OUT) != 0) watch->write_pending = true;
-        asio::post(io_, [this, alive, watch, ready] {
-            if (!*alive) return;
-            if ((ready & CURL_CSELECT_IN) != 0) watch->read_pending = false;
-            if ((ready & CURL_CSELECT_OUT) != 0) watch->write_pending = false;
-            on_ready(watch, ready);
-        });
-    }
-    if (want_read && (ready & CURL_CSELECT_IN) == 0) {
+    if ((watch->wanted & CURL_POLL_IN) != 0 && !watch->read_pending) {
         watch->read_pending = true;
         watch->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
                                      [this, alive, watch](const boost::system::error_code& ec) {
@@ -150,7 +125,7 @@ void MultiLoop::arm(const std::shared_ptr<SocketWatch>& watch) {
                                          on_ready(watch, ec ? CURL_CSELECT_ERR : CURL_CSELECT_IN);
                                      });
     }
-    if (want_write && (ready & CURL_CSELECT_OUT) == 0) {
+    if ((watch->wanted & CURL_POLL_OUT) != 0 && !watch->write_pending) {
         watch->write_pending = true;
         watch->descriptor.async_wait(asio::posix::descriptor_base::wait_write,
                                      [this, alive, watch](const boost::system::error_code& ec) {
