@@ -27,29 +27,46 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
 
 std::string_view to_string(HttpMethod method) {
     switch (method) {
-        case HttpMethod::head: return "HEAD";
-        case HttpMethod::get: return "GET";
-        case HttpMethod::post: return "POST";
-        case HttpMethod::patch: return "PATCH";
-        case HttpMethod::put: return "PUT";
-        case HttpMethod::delete_: return "DELETE";
+        case HttpMethod::head:
+            return "HEAD";
+        case HttpMethod::get:
+            return "GET";
+        case HttpMethod::post:
+            return "POST";
+        case HttpMethod::patch:
+            return "PATCH";
+        case HttpMethod::put:
+            return "PUT";
+        case HttpMethod::delete_:
+            return "DELETE";
     }
     return "GET";
 }
 
 std::string_view to_string(TransportError error) {
     switch (error) {
-        case TransportError::none: return "none";
-        case TransportError::dns: return "dns";
-        case TransportError::connect: return "connect";
-        case TransportError::tls: return "tls";
-        case TransportError::timeout: return "timeout";
-        case TransportError::protocol: return "protocol";
-        case TransportError::too_large_headers: return "too_large_headers";
-        case TransportError::send: return "send";
-        case TransportError::receive: return "receive";
-        case TransportError::url: return "url";
-        case TransportError::other: return "other";
+        case TransportError::none:
+            return "none";
+        case TransportError::dns:
+            return "dns";
+        case TransportError::connect:
+            return "connect";
+        case TransportError::tls:
+            return "tls";
+        case TransportError::timeout:
+            return "timeout";
+        case TransportError::protocol:
+            return "protocol";
+        case TransportError::too_large_headers:
+            return "too_large_headers";
+        case TransportError::send:
+            return "send";
+        case TransportError::receive:
+            return "receive";
+        case TransportError::url:
+            return "url";
+        case TransportError::other:
+            return "other";
     }
     return "other";
 }

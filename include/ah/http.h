@@ -25,10 +25,10 @@ inline constexpr std::size_t max_response_header_bytes = 256 * 1024;
 struct HttpRequest {
     HttpMethod method = HttpMethod::get;
     std::string url;
-    HeaderList headers;                      // extra request headers
-    std::string body;                        // for post/patch/put
-    std::size_t body_cap = default_body_cap; // body bytes kept; past it the transfer is stopped
-                                             // and body_truncated is set (NOT an error)
+    HeaderList headers;                       // extra request headers
+    std::string body;                         // for post/patch/put
+    std::size_t body_cap = default_body_cap;  // body bytes kept; past it the transfer is stopped
+                                              // and body_truncated is set (NOT an error)
     std::chrono::milliseconds timeout = default_request_timeout;  // whole transfer
     std::chrono::milliseconds connect_timeout = default_connect_timeout;
 };
@@ -43,23 +43,23 @@ enum class TransportError {
     protocol,  // garbage status line, bad headers, HTTP/2 framing, bad content encoding
     too_large_headers,
     send,
-    receive,   // reset mid-body, empty reply, short body
-    url,       // curl cannot parse the URL
+    receive,  // reset mid-body, empty reply, short body
+    url,      // curl cannot parse the URL
     other,
 };
 
 struct HttpResponse {
-    long status = 0;              // 0 when there was no HTTP response
-    HeaderList headers;           // of the final response, names lower-cased
+    long status = 0;     // 0 when there was no HTTP response
+    HeaderList headers;  // of the final response, names lower-cased
     std::string body;
     bool body_truncated = false;  // the body was longer than HttpRequest::body_cap
     std::string redirect_url;     // where a 3xx points; the engine never follows redirects
     std::string effective_url;
     std::string primary_ip;
-    long http_version = 0;        // 1, 2, 3; 0 when there was no HTTP response
+    long http_version = 0;  // 1, 2, 3; 0 when there was no HTTP response
     TransportError error = TransportError::none;
-    int curl_code = 0;            // CURLcode; 0 also when the body cap stopped the transfer
-    std::string error_message;    // curl's error buffer text
+    int curl_code = 0;          // CURLcode; 0 also when the body cap stopped the transfer
+    std::string error_message;  // curl's error buffer text
     std::chrono::milliseconds elapsed{0};
 
     // Value of the last header with this name (case-insensitive), if any.
@@ -68,8 +68,8 @@ struct HttpResponse {
 
 struct EngineOptions {
     std::string user_agent = "awesome-health/" AH_VERSION " (+https://github.com/awesome-health)";
-    std::string proxy;                    // empty: libcurl honours the *_proxy environment variables
-    std::string ca_bundle;                // empty: system default
+    std::string proxy;      // empty: libcurl honours the *_proxy environment variables
+    std::string ca_bundle;  // empty: system default
     bool verify_tls = true;
     std::vector<std::string> connect_to;  // CURLOPT_CONNECT_TO entries
     std::vector<std::string> resolve;     // CURLOPT_RESOLVE entries ("host:port:addr")

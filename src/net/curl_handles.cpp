@@ -21,10 +21,13 @@ CurlSlist make_slist(const std::vector<std::string>& items) {
 
 CurlGlobal::CurlGlobal() {
     if (CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
-        throw std::runtime_error(std::string("curl_global_init failed: ") + curl_easy_strerror(code));
+        throw std::runtime_error(std::string("curl_global_init failed: ") +
+                                 curl_easy_strerror(code));
     }
 }
 
-CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+CurlGlobal::~CurlGlobal() {
+    curl_global_cleanup();
+}
 
 }  // namespace ah::net

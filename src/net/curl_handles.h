@@ -36,7 +36,7 @@ CurlSlist make_slist(const std::vector<std::string>& items);
 // keep it alive until every curl handle is gone. It is not thread-safe to construct
 // two at once; nesting on one thread is fine (curl counts the calls).
 class CurlGlobal {
-public:
+  public:
     CurlGlobal();  // throws std::runtime_error when libcurl cannot initialise
     ~CurlGlobal();
     CurlGlobal(const CurlGlobal&) = delete;

@@ -18,7 +18,9 @@ namespace ah::net {
 namespace asio = boost::asio;
 
 struct PoliteClient::Host {
-    Host(asio::io_context& io, std::string host_name) : timer(io) { stats.host = std::move(host_name); }
+    Host(asio::io_context& io, std::string host_name) : timer(io) {
+        stats.host = std::move(host_name);
+    }
 
     int limit = default_host_in_flight;
     std::chrono::milliseconds interval = default_host_min_interval;
@@ -47,24 +49,29 @@ std::string host_key(std::string_view url) {
     // curl's own URL parser, so the key matches the host curl will connect to.
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
     if (!handle) return {};
-    if (curl_url_set(handle.get(), CURLUPART_URL, std::string(url).c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    if (curl_url_set(handle.get(), CURLUPART_URL, std::string(url).c_str(),
+                     CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
         return {};
     }
     char* host = nullptr;
-    if (curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || host == nullptr) return {};
+    if (curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || host == nullptr)
+        return {};
     std::string key = lower(host);
     curl_free(host);
     return key;
 }
 
-PoliteClient::PoliteClient(asio::io_context& io, HttpTransport& transport, PolitenessOptions options)
+PoliteClient::PoliteClient(asio::io_context& io, HttpTransport& transport,
+                           PolitenessOptions options)
     : io_(io), transport_(transport), options_(std::move(options)) {
     std::map<std::string, HostOverride> lowered;
     for (auto& [name, override_] : options_.overrides) lowered[lower(name)] = override_;
     options_.overrides = std::move(lowered);
 }
 
-PoliteClient::~PoliteClient() { *alive_ = false; }
+PoliteClient::~PoliteClient() {
+    *alive_ = false;
+}
 
 PoliteClient::Host& PoliteClient::host(const std::string& key) {
     auto& slot = hosts_[key];
@@ -162,18 +169,20 @@ void PoliteClient::launch(Host& target, Clock::time_point now) {
     target.last_start = now;
     target.stats.requests_started += 1;
     target.stats.peak_in_flight = std::max(target.stats.peak_in_flight, target.in_flight);
-    target.stats.total_wait += std::chrono::duration_cast<std::chrono::milliseconds>(now - waiting.submitted);
+    target.stats.total_wait +=
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - waiting.submitted);
 
-    transport_.start(std::move(waiting.request),
-                     [this, alive = alive_, &target, done = std::move(waiting.done)](HttpResponse response) {
-                         if (!*alive) return;
-                         --target.in_flight;
-                         --in_flight_;
-                         target.stats.requests_finished += 1;
-                         consider(target);
-                         if (done) done(std::move(response));  // may submit, or even destroy us
-                         if (*alive) pump();
-                     });
+    transport_.start(
+        std::move(waiting.request),
+        [this, alive = alive_, &target, done = std::move(waiting.done)](HttpResponse response) {
+            if (!*alive) return;
+            --target.in_flight;
+            --in_flight_;
+            target.stats.requests_finished += 1;
+            consider(target);
+            if (done) done(std::move(response));  // may submit, or even destroy us
+            if (*alive) pump();
+        });
 }
 
 }  // namespace ah::net

@@ -32,7 +32,8 @@ struct HostOverride {
 struct PolitenessOptions {
     int max_in_flight = default_max_in_flight;    // over all hosts
     int host_in_flight = default_host_in_flight;  // per host
-    std::chrono::milliseconds min_interval = default_host_min_interval;  // between starts to one host
+    std::chrono::milliseconds min_interval =
+        default_host_min_interval;                  // between starts to one host
     std::map<std::string, HostOverride> overrides;  // keyed by lower-cased host name
 };
 
@@ -60,11 +61,12 @@ std::string host_key(std::string_view url);
 // runs there, never inline from submit(). Destroying the client drops the callbacks of
 // queued and unfinished requests without calling them. The transport must outlive it.
 class PoliteClient {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     using DoneCallback = HttpTransport::DoneCallback;
 
-    PoliteClient(boost::asio::io_context& io, HttpTransport& transport, PolitenessOptions options = {});
+    PoliteClient(boost::asio::io_context& io, HttpTransport& transport,
+                 PolitenessOptions options = {});
     ~PoliteClient();
     PoliteClient(const PoliteClient&) = delete;
     PoliteClient& operator=(const PoliteClient&) = delete;
@@ -82,7 +84,7 @@ public:
     std::size_t queued() const { return queued_; }
     std::size_t in_flight() const { return static_cast<std::size_t>(in_flight_); }
 
-private:
+  private:
     struct Waiting {
         HttpRequest request;
         DoneCallback done;

@@ -54,7 +54,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     auto& transfer = *static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
     std::string& body = transfer.response.body;
-    const std::size_t room = transfer.request.body_cap - std::min(body.size(), transfer.request.body_cap);
+    const std::size_t room =
+        transfer.request.body_cap - std::min(body.size(), transfer.request.body_cap);
     if (bytes <= room) {
         body.append(data, bytes);
         return bytes;
@@ -94,17 +95,22 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return bytes;  // blank line or junk
-    headers.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    headers.emplace_back(lower(trim(line.substr(0, colon))),
+                         std::string(trim(line.substr(colon + 1))));
     return bytes;
 }
 
 long major_http_version(long curl_version) {
     switch (curl_version) {
         case CURL_HTTP_VERSION_1_0:
-        case CURL_HTTP_VERSION_1_1: return 1;
-        case CURL_HTTP_VERSION_2_0: return 2;
-        case CURL_HTTP_VERSION_3: return 3;
-        default: return 0;
+        case CURL_HTTP_VERSION_1_1:
+            return 1;
+        case CURL_HTTP_VERSION_2_0:
+            return 2;
+        case CURL_HTTP_VERSION_3:
+            return 3;
+        default:
+            return 0;
     }
 }
 
@@ -123,10 +129,13 @@ bool has_header(const HeaderList& headers, std::string_view name) {
 
 TransportError transport_error_of(CURLcode code) {
     switch (code) {
-        case CURLE_OK: return TransportError::none;
+        case CURLE_OK:
+            return TransportError::none;
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY: return TransportError::dns;
-        case CURLE_COULDNT_CONNECT: return TransportError::connect;
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return TransportError::dns;
+        case CURLE_COULDNT_CONNECT:
+            return TransportError::connect;
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_ENGINE_NOTFOUND:
         case CURLE_SSL_ENGINE_SETFAILED:
@@ -141,20 +150,27 @@ TransportError transport_error_of(CURLcode code) {
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS:
         case CURLE_SSL_CLIENTCERT:
-        case CURLE_USE_SSL_FAILED: return TransportError::tls;
-        case CURLE_OPERATION_TIMEDOUT: return TransportError::timeout;
+        case CURLE_USE_SSL_FAILED:
+            return TransportError::tls;
+        case CURLE_OPERATION_TIMEDOUT:
+            return TransportError::timeout;
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_UNSUPPORTED_PROTOCOL:  // also HTTP/0.9 replies, which curl refuses
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
         case CURLE_HTTP3:
-        case CURLE_BAD_CONTENT_ENCODING: return TransportError::protocol;
+        case CURLE_BAD_CONTENT_ENCODING:
+            return TransportError::protocol;
         case CURLE_RECV_ERROR:
         case CURLE_PARTIAL_FILE:
-        case CURLE_GOT_NOTHING: return TransportError::receive;
-        case CURLE_SEND_ERROR: return TransportError::send;
-        case CURLE_URL_MALFORMAT: return TransportError::url;
-        default: return TransportError::other;
+        case CURLE_GOT_NOTHING:
+            return TransportError::receive;
+        case CURLE_SEND_ERROR:
+            return TransportError::send;
+        case CURLE_URL_MALFORMAT:
+            return TransportError::url;
+        default:
+            return TransportError::other;
     }
 }
 
@@ -167,7 +183,8 @@ HttpEngine::HttpEngine(asio::io_context& io, EngineOptions options)
     CURLM* multi = loop_.multi();
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_connections);
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options_.max_host_connections);
-    curl_multi_setopt(multi, CURLMOPT_PIPELINING, options_.http2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING,
+                      options_.http2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
 }
 
 HttpEngine::~HttpEngine() {
@@ -216,11 +233,23 @@ CURLcode HttpEngine::configure(Transfer& transfer) const {
         set(CURLOPT_POSTFIELDS, request.body.c_str());  // not copied: the Transfer owns it
     };
     switch (request.method) {
-        case HttpMethod::head: set(CURLOPT_NOBODY, 1L); break;
-        case HttpMethod::get: set(CURLOPT_HTTPGET, 1L); break;
-        case HttpMethod::post: send_body(); break;
-        case HttpMethod::patch: send_body(); set(CURLOPT_CUSTOMREQUEST, "PATCH"); break;
-        case HttpMethod::put: send_body(); set(CURLOPT_CUSTOMREQUEST, "PUT"); break;
+        case HttpMethod::head:
+            set(CURLOPT_NOBODY, 1L);
+            break;
+        case HttpMethod::get:
+            set(CURLOPT_HTTPGET, 1L);
+            break;
+        case HttpMethod::post:
+            send_body();
+            break;
+        case HttpMethod::patch:
+            send_body();
+            set(CURLOPT_CUSTOMREQUEST, "PATCH");
+            break;
+        case HttpMethod::put:
+            send_body();
+            set(CURLOPT_CUSTOMREQUEST, "PUT");
+            break;
         case HttpMethod::delete_:
             if (!request.body.empty()) send_body();
             set(CURLOPT_CUSTOMREQUEST, "DELETE");
@@ -256,7 +285,8 @@ void HttpEngine::start(HttpRequest request, DoneCallback done) {
     };
 
     transfer->easy.reset(curl_easy_init());
-    if (!transfer->easy) return fail(TransportError::other, CURLE_FAILED_INIT, "curl_easy_init failed");
+    if (!transfer->easy)
+        return fail(TransportError::other, CURLE_FAILED_INIT, "curl_easy_init failed");
     CURLcode configured = CURLE_OK;
     try {
         configured = configure(*transfer);
@@ -282,7 +312,8 @@ void HttpEngine::finish(CURL* easy, CURLcode result) {
     transfers_.erase(found);
 
     HttpResponse response = std::move(transfer->response);
-    response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - transfer->started);
+    response.elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - transfer->started);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
     long version = 0;
     curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
@@ -294,7 +325,8 @@ void HttpEngine::finish(CURL* easy, CURLcode result) {
     if (result == CURLE_WRITE_ERROR && transfer->header_limit_hit) {
         response.error = TransportError::too_large_headers;
         response.curl_code = result;
-        response.error_message = "response headers exceed " + std::to_string(max_response_header_bytes) + " bytes";
+        response.error_message =
+            "response headers exceed " + std::to_string(max_response_header_bytes) + " bytes";
     } else if (result == CURLE_WRITE_ERROR && response.body_truncated) {
         // Our own cap stopped the transfer: a complete answer as far as callers go.
         response.error = TransportError::none;
@@ -303,8 +335,9 @@ void HttpEngine::finish(CURL* easy, CURLcode result) {
         response.error = transport_error_of(result);
         response.curl_code = result;
         if (result != CURLE_OK) {
-            response.error_message = transfer->error_buffer[0] != '\0' ? std::string(transfer->error_buffer.data())
-                                                                       : std::string(curl_easy_strerror(result));
+            response.error_message = transfer->error_buffer[0] != '\0'
+                                         ? std::string(transfer->error_buffer.data())
+                                         : std::string(curl_easy_strerror(result));
         }
     }
 
@@ -317,7 +350,8 @@ void HttpEngine::finish(CURL* easy, CURLcode result) {
 void HttpEngine::deliver(DoneCallback done, HttpResponse response) {
     // Always posted: the callback may start new requests, and it must never run inline
     // from start() or from inside the loop's drain of finished transfers.
-    asio::post(io_, [this, alive = alive_, done = std::move(done), response = std::move(response)]() mutable {
+    asio::post(io_, [this, alive = alive_, done = std::move(done),
+                     response = std::move(response)]() mutable {
         if (!*alive) return;
         --in_flight_;
         if (done) done(std::move(response));  // `this` may be gone after this call

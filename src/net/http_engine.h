@@ -15,7 +15,7 @@ namespace ah::net {
 
 // What the politeness layer needs from an engine; tests may substitute a fake.
 class HttpTransport {
-public:
+  public:
     using DoneCallback = std::function<void(HttpResponse)>;
     virtual ~HttpTransport() = default;
     // Starts a request; `done` runs later on the io_context thread, never inline.
@@ -33,7 +33,7 @@ public:
 // No callback is invoked once destruction has started, including completions that
 // were already queued; destroy the engine only when you no longer need the answers.
 class HttpEngine final : public HttpTransport {
-public:
+  public:
     HttpEngine(boost::asio::io_context& io, EngineOptions options);
     ~HttpEngine() override;
     HttpEngine(const HttpEngine&) = delete;
@@ -46,7 +46,7 @@ public:
 
     const EngineOptions& options() const { return options_; }
 
-private:
+  private:
     struct Transfer;
 
     void finish(CURL* easy, CURLcode result);
@@ -60,7 +60,7 @@ private:
     CurlSlist connect_to_;  // shared by all easy handles; outlive them
     CurlSlist resolve_;
     std::unordered_map<Transfer*, std::unique_ptr<Transfer>> transfers_;
-    MultiLoop loop_;        // destroyed first: curl_multi_cleanup before anything else goes
+    MultiLoop loop_;  // destroyed first: curl_multi_cleanup before anything else goes
 };
 
 // How a finished transfer's CURLcode is reported (before the body-cap and header-limit

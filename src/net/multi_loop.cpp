@@ -5,18 +5,19 @@
 //   the callbacks only record what curl wants and schedule work on the io_context; the
 //   only curl call they make is curl_multi_assign, which curl documents for exactly this.
 // - We only ever wait for readiness (async_wait) and tell curl; reading and writing are
-//   curl's business. Asio's epoll registration is edge-triggered, but starting a wait on
-//   a descriptor with no wait of that kind queued re-arms it (EPOLL_CTL_MOD), so a wait
-//   on a socket that is already ready (bytes curl left unread) completes at once rather
-//   than sleeping until the next edge. One wait per direction is kept at a time.
+//   curl's business. Asio's epoll registration is edge-triggered, but starting a wait
+//   on a descriptor with no wait of that kind queued re-arms it (EPOLL_CTL_MOD in
+//   Boost 1.74's epoll_reactor::start_op), so a wait on a socket that is already ready
+//   (bytes curl left unread) completes at once rather than sleeping until the next
+//   edge. One wait per direction is kept at a time.
 // - A wait handler may run after curl has removed the socket, or after curl closed it
 //   and reused the same fd number for a new one. Handlers therefore hold the
 //   SocketWatch (shared_ptr) they were armed for and check its `alive` flag, never
 //   look the fd up again.
 #include "net/multi_loop.h"
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 
 #include <chrono>
 #include <stdexcept>
@@ -32,10 +33,10 @@ struct MultiLoop::SocketWatch {
 
     curl_socket_t fd;
     asio::posix::stream_descriptor descriptor;  // borrows curl's fd: released, never closed
-    int wanted = 0;                              // CURL_POLL_IN | CURL_POLL_OUT
-    bool read_pending = false;                   // a read wait is queued
+    int wanted = 0;                             // CURL_POLL_IN | CURL_POLL_OUT
+    bool read_pending = false;                  // a read wait is queued
     bool write_pending = false;
-    bool alive = true;                           // false once curl said CURL_POLL_REMOVE
+    bool alive = true;  // false once curl said CURL_POLL_REMOVE
 };
 
 MultiLoop::MultiLoop(asio::io_context& io, DoneHandler on_done)
@@ -63,9 +64,13 @@ MultiLoop::~MultiLoop() {
     watches_.clear();
 }
 
-CURLMcode MultiLoop::add(CURL* easy) { return curl_multi_add_handle(multi_.get(), easy); }
+CURLMcode MultiLoop::add(CURL* easy) {
+    return curl_multi_add_handle(multi_.get(), easy);
+}
 
-CURLMcode MultiLoop::remove(CURL* easy) { return curl_multi_remove_handle(multi_.get(), easy); }
+CURLMcode MultiLoop::remove(CURL* easy) {
+    return curl_multi_remove_handle(multi_.get(), easy);
+}
 
 int MultiLoop::on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* self, void* watch) {
     return static_cast<MultiLoop*>(self)->update_watch(fd, what, static_cast<SocketWatch*>(watch));
@@ -93,7 +98,9 @@ int MultiLoop::update_watch(curl_socket_t fd, int what, SocketWatch* raw_watch) 
         watch = std::make_shared<SocketWatch>(io_, fd);
         boost::system::error_code ec;
         watch->descriptor.assign(fd, ec);  // registers with epoll; any socket family is fine
-        if (ec) return -1;                 // curl fails the transfers using this socket
+        // Not expected for a socket; returning -1 makes curl fail every transfer of this
+        // multi handle, which is the honest outcome when we cannot watch its sockets.
+        if (ec) return -1;
         watches_[fd] = watch;
         curl_multi_assign(multi_.get(), fd, watch.get());
     }
@@ -178,7 +185,9 @@ int MultiLoop::on_timer(CURLM* /*multi*/, long timeout_ms, void* self_ptr) {
     return 0;
 }
 
-void MultiLoop::on_timeout() { socket_action(CURL_SOCKET_TIMEOUT, 0); }
+void MultiLoop::on_timeout() {
+    socket_action(CURL_SOCKET_TIMEOUT, 0);
+}
 
 void MultiLoop::socket_action(curl_socket_t fd, int select_bits) {
     int running = 0;
@@ -191,7 +200,8 @@ void MultiLoop::drain_finished() {
     std::vector<std::pair<CURL*, CURLcode>> finished;
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_.get(), &left)) {
-        if (message->msg == CURLMSG_DONE) finished.emplace_back(message->easy_handle, message->data.result);
+        if (message->msg == CURLMSG_DONE)
+            finished.emplace_back(message->easy_handle, message->data.result);
     }
     auto alive = alive_;
     for (const auto& [easy, result] : finished) {

@@ -28,7 +28,7 @@
 namespace ah::net {
 
 class MultiLoop {
-public:
+  public:
     // Called on the io_context thread, outside any curl callback, once per finished
     // transfer. It may remove (and clean up) the easy handle it is given.
     using DoneHandler = std::function<void(CURL* easy, CURLcode result)>;
@@ -50,7 +50,7 @@ public:
     // Number of sockets curl currently asks us to watch (for tests and diagnostics).
     std::size_t watched_sockets() const { return watches_.size(); }
 
-private:
+  private:
     struct SocketWatch;
 
     static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* watch);

@@ -39,7 +39,7 @@ constexpr std::size_t filler_chunk = 64 * 1024;
 }  // namespace
 
 class MiniHttpServer::Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(MiniHttpServer& server, tcp::socket socket)
         : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()) {
         server_.note_connection(+1);
@@ -47,15 +47,17 @@ public:
     ~Session() { server_.note_connection(-1); }
 
     void read_head() {
-        asio::async_read_until(socket_, buffer_, "\r\n\r\n",
-                               [self = shared_from_this()](boost::system::error_code ec, std::size_t head_bytes) {
-                                   if (!ec) self->parse_head(head_bytes);
-                               });
+        asio::async_read_until(
+            socket_, buffer_, "\r\n\r\n",
+            [self = shared_from_this()](boost::system::error_code ec, std::size_t head_bytes) {
+                if (!ec) self->parse_head(head_bytes);
+            });
     }
 
-private:
+  private:
     void parse_head(std::size_t head_bytes) {
-        std::string head(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + head_bytes);
+        std::string head(asio::buffers_begin(buffer_.data()),
+                         asio::buffers_begin(buffer_.data()) + head_bytes);
         buffer_.consume(head_bytes);
         std::istringstream lines(head);
         std::string line;
@@ -77,15 +79,16 @@ private:
         }
         const std::size_t buffered = std::min(content_length, buffer_.size());
         const std::size_t missing = content_length - buffered;
-        asio::async_read(socket_, buffer_, asio::transfer_exactly(missing),
-                         [self = shared_from_this(), content_length](boost::system::error_code ec, std::size_t) {
-                             if (ec) return;
-                             auto data = self->buffer_.data();
-                             self->request_.body.assign(asio::buffers_begin(data),
-                                                        asio::buffers_begin(data) + content_length);
-                             self->buffer_.consume(content_length);
-                             self->dispatch();
-                         });
+        asio::async_read(
+            socket_, buffer_, asio::transfer_exactly(missing),
+            [self = shared_from_this(), content_length](boost::system::error_code ec, std::size_t) {
+                if (ec) return;
+                auto data = self->buffer_.data();
+                self->request_.body.assign(asio::buffers_begin(data),
+                                           asio::buffers_begin(data) + content_length);
+                self->buffer_.consume(content_length);
+                self->dispatch();
+            });
     }
 
     void dispatch() {
@@ -94,10 +97,11 @@ private:
         response_ = server_.handler_(request_);
         if (response_.never_answer) {
             // Stay silent; the session ends when the client gives up or the server stops.
-            socket_.async_read_some(asio::buffer(scratch_),
-                                    [self = shared_from_this()](boost::system::error_code, std::size_t) {
-                                        self->server_.note_done(self->request_.host);
-                                    });
+            socket_.async_read_some(
+                asio::buffer(scratch_),
+                [self = shared_from_this()](boost::system::error_code, std::size_t) {
+                    self->server_.note_done(self->request_.host);
+                });
             return;
         }
         timer_.expires_after(response_.delay);
@@ -117,8 +121,8 @@ private:
             return;
         }
         const bool head_only = request_.method == "HEAD";
-        const std::size_t length =
-            response_.streamed_body_bytes > 0 ? response_.streamed_body_bytes : response_.body.size();
+        const std::size_t length = response_.streamed_body_bytes > 0 ? response_.streamed_body_bytes
+                                                                     : response_.body.size();
         std::ostringstream out;
         out << "HTTP/1.1 " << response_.status << ' ' << response_.reason << "\r\n";
         bool has_length = false;
@@ -175,7 +179,8 @@ private:
 };
 
 MiniHttpServer::MiniHttpServer(MiniHandler handler)
-    : handler_(std::move(handler)), acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    : handler_(std::move(handler)),
+      acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     port_ = acceptor_.local_endpoint().port();
     accept_next();
     thread_ = std::thread([this] { io_.run(); });
@@ -204,7 +209,8 @@ void MiniHttpServer::note_arrival(const MiniRequest& request) {
     std::lock_guard lock(mutex_);
     requests_.push_back(request);
     peak_ = std::max(peak_, ++in_progress_);
-    host_peak_[request.host] = std::max(host_peak_[request.host], ++host_in_progress_[request.host]);
+    host_peak_[request.host] =
+        std::max(host_peak_[request.host], ++host_in_progress_[request.host]);
 }
 
 void MiniHttpServer::note_done(const std::string& host) {

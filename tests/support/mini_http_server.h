@@ -29,8 +29,8 @@ namespace ah::test {
 struct MiniRequest {
     std::string method;
     std::string target;
-    std::string host;     // Host header without the port, lower-cased
-    HeaderList headers;   // names lower-cased
+    std::string host;    // Host header without the port, lower-cased
+    HeaderList headers;  // names lower-cased
     std::string body;
     std::chrono::steady_clock::time_point arrived;
 };
@@ -43,13 +43,13 @@ struct MiniResponse {
     std::size_t streamed_body_bytes = 0;  // > 0: send this many bytes of filler instead of `body`
     std::chrono::milliseconds delay{0};   // wait this long before answering
     std::optional<std::string> raw;       // send these bytes verbatim, then close
-    bool never_answer = false;            // keep the connection open, silent, until the client leaves
+    bool never_answer = false;  // keep the connection open, silent, until the client leaves
 };
 
 using MiniHandler = std::function<MiniResponse(const MiniRequest&)>;
 
 class MiniHttpServer {
-public:
+  public:
     explicit MiniHttpServer(MiniHandler handler);
     ~MiniHttpServer();
     MiniHttpServer(const MiniHttpServer&) = delete;
@@ -65,7 +65,7 @@ public:
     int responses_cut_short() const;  // streamed bodies whose client went away mid-way
     int open_connections() const;
 
-private:
+  private:
     class Session;
     friend class Session;
 

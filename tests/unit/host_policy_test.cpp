@@ -40,7 +40,8 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
 ah::EngineOptions loopback_hosts(const MiniHttpServer& server) {
     ah::EngineOptions options;
     for (const char* host : {"a.test", "b.test", "c.test"}) {
-        options.resolve.push_back(std::string(host) + ":" + std::to_string(server.port()) + ":127.0.0.1");
+        options.resolve.push_back(std::string(host) + ":" + std::to_string(server.port()) +
+                                  ":127.0.0.1");
     }
     options.max_host_connections = 32;
     return options;
@@ -87,8 +88,10 @@ TEST_CASE("per-host and global in-flight limits hold", "[net]") {
     PoliteClient client(io, engine, options);
 
     int done = 0;
-    for (int i = 0; i < 9; ++i) client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++done; });
-    for (int i = 0; i < 3; ++i) client.submit(get(server.url("/", "b.test")), [&](HttpResponse) { ++done; });
+    for (int i = 0; i < 9; ++i)
+        client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++done; });
+    for (int i = 0; i < 3; ++i)
+        client.submit(get(server.url("/", "b.test")), [&](HttpResponse) { ++done; });
     CHECK(done == 0);
     REQUIRE(run_until(io, [&] { return done == 12; }));
     CHECK(server.peak_in_progress("a.test") == 3);
@@ -105,7 +108,6 @@ TEST_CASE("per-host and global in-flight limits hold", "[net]") {
     CHECK(stats[0].total_wait > 0ms);
     CHECK(client.queued() == 0);
     CHECK(client.in_flight() == 0);
-
 }
 
 TEST_CASE("the global limit caps all hosts together", "[net]") {
@@ -139,14 +141,17 @@ TEST_CASE("starts to one host are spaced by the minimum interval", "[net]") {
     PoliteClient client(io, engine, options);
 
     int done = 0;
-    for (int i = 0; i < 4; ++i) client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++done; });
-    for (int i = 0; i < 4; ++i) client.submit(get(server.url("/", "b.test")), [&](HttpResponse) { ++done; });
+    for (int i = 0; i < 4; ++i)
+        client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++done; });
+    for (int i = 0; i < 4; ++i)
+        client.submit(get(server.url("/", "b.test")), [&](HttpResponse) { ++done; });
     REQUIRE(run_until(io, [&] { return done == 8; }));
 
     auto gaps = [](const std::vector<Clock::time_point>& times) {
         std::vector<std::chrono::milliseconds> out;
         for (std::size_t i = 1; i < times.size(); ++i) {
-            out.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(times[i] - times[i - 1]));
+            out.push_back(
+                std::chrono::duration_cast<std::chrono::milliseconds>(times[i] - times[i - 1]));
         }
         return out;
     };
@@ -184,10 +189,12 @@ TEST_CASE("slow_down delays one host while others proceed", "[net]") {
         CHECK(response.status == 200);
         b_done = Clock::now();
     });
-    REQUIRE(run_until(io, [&] { return b_done != Clock::time_point{}; }, 900ms));
+    REQUIRE(run_until(
+        io, [&] { return b_done != Clock::time_point{}; }, 900ms));
     CHECK(a_done == Clock::time_point{});  // b.test finished while a.test still waited
     CHECK(client.queued() == 1);
-    REQUIRE(run_until(io, [&] { return a_done != Clock::time_point{}; }, 3000ms));
+    REQUIRE(run_until(
+        io, [&] { return a_done != Clock::time_point{}; }, 3000ms));
     auto a = arrivals_for(server, "a.test");
     REQUIRE(a.size() == 1);
     CHECK(a.front() >= until);
@@ -212,7 +219,8 @@ TEST_CASE("a busy host does not starve a later one", "[net]") {
     PoliteClient client(io, engine, options);
 
     std::map<std::string, int> done;
-    for (int i = 0; i < 10; ++i) client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++done["a"]; });
+    for (int i = 0; i < 10; ++i)
+        client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++done["a"]; });
     client.submit(get(server.url("/", "b.test")), [&](HttpResponse) { ++done["b"]; });
     REQUIRE(run_until(io, [&] { return done["b"] == 1; }));
     CHECK(done["a"] <= 3);  // b.test got the next free slot, not the eleventh
@@ -229,10 +237,13 @@ TEST_CASE("callbacks of a destroyed PoliteClient are dropped", "[net]") {
         PolitenessOptions options;
         options.host_in_flight = 1;
         PoliteClient client(io, engine, options);
-        for (int i = 0; i < 3; ++i) client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++called; });
-        run_until(io, [&] { return !server.requests().empty(); }, 2000ms);
+        for (int i = 0; i < 3; ++i)
+            client.submit(get(server.url("/", "a.test")), [&](HttpResponse) { ++called; });
+        run_until(
+            io, [&] { return !server.requests().empty(); }, 2000ms);
     }
-    run_until(io, [&] { return engine.in_flight() == 0; }, 2000ms);
+    run_until(
+        io, [&] { return engine.in_flight() == 0; }, 2000ms);
     CHECK(engine.in_flight() == 0);
     CHECK(called == 0);
 }

@@ -47,7 +47,8 @@ std::optional<HttpResponse> fetch(HttpRequest request, ah::EngineOptions options
     HttpEngine engine(io, std::move(options));
     std::optional<HttpResponse> result;
     engine.start(std::move(request), [&](HttpResponse response) { result = std::move(response); });
-    run_until(io, [&] { return result.has_value(); }, limit);
+    run_until(
+        io, [&] { return result.has_value(); }, limit);
     return result;
 }
 
@@ -59,7 +60,8 @@ HttpRequest get(std::string url) {
 
 std::size_t open_fd_count() {
     std::size_t count = 0;
-    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
+        ++count;
     return count;
 }
 
@@ -209,7 +211,8 @@ TEST_CASE("connection refused, unknown host, garbage and bad URLs are transport 
         request.timeout = 3000ms;  // in case the sandbox resolver is slow rather than negative
         auto response = fetch(request);
         REQUIRE(response);
-        CHECK((response->error == TransportError::dns || response->error == TransportError::timeout));
+        CHECK(
+            (response->error == TransportError::dns || response->error == TransportError::timeout));
     }
     SECTION("garbage status line") {
         MiniHttpServer server([](const MiniRequest&) {
@@ -248,7 +251,8 @@ TEST_CASE("oversized response headers abort the transfer", "[net]") {
     ah::net::CurlGlobal curl;
     MiniHttpServer server([](const MiniRequest&) {
         MiniResponse response;
-        for (int i = 0; i < 300; ++i) response.headers.emplace_back("X-Pad-" + std::to_string(i), std::string(1000, 'p'));
+        for (int i = 0; i < 300; ++i)
+            response.headers.emplace_back("X-Pad-" + std::to_string(i), std::string(1000, 'p'));
         return response;
     });
     auto response = fetch(get(server.url("/")));
@@ -301,7 +305,10 @@ TEST_CASE("100 concurrent requests complete and leave no file descriptor behind"
         for (int i = 0; i < 100; ++i) {
             const std::string path = "/item/" + std::to_string(i);
             engine.start(get(server.url(path)), [&, path](HttpResponse response) {
-                if (response.status == 200 && response.body == path) ++ok; else ++wrong;
+                if (response.status == 200 && response.body == path)
+                    ++ok;
+                else
+                    ++wrong;
             });
         }
         CHECK(engine.in_flight() == 100);
@@ -357,16 +364,19 @@ TEST_CASE("destroying the engine with requests in flight drops their callbacks",
         ah::EngineOptions options;
         options.max_host_connections = 20;  // the fast request must not queue behind the slow
         HttpEngine engine(io, options);
-        for (int i = 0; i < 10; ++i) engine.start(get(server.url("/slow")), [&](HttpResponse) { ++called; });
+        for (int i = 0; i < 10; ++i)
+            engine.start(get(server.url("/slow")), [&](HttpResponse) { ++called; });
         bool fast_done = false;
         engine.start(get(server.url("/fast")), [&](HttpResponse) { fast_done = true; });
         REQUIRE(run_until(io, [&] { return fast_done; }));
         // And one whose completion is queued but not yet run when the engine dies.
         engine.start(get("http://127.0.0.1:1/"), [&](HttpResponse) { ++called; });
-        run_until(io, [&] { return server.requests().size() >= 11; }, 2000ms);
+        run_until(
+            io, [&] { return server.requests().size() >= 11; }, 2000ms);
         CHECK(engine.in_flight() == 11);
     }
-    run_until(io, [] { return false; }, 100ms);  // let aborted waits and posts drain
+    run_until(
+        io, [] { return false; }, 100ms);  // let aborted waits and posts drain
     CHECK(called == 0);
 }
 
