@@ -166,11 +166,20 @@ awaitable<void> write_text(Stream& stream, std::string text) {
     co_await asio::async_write(stream, asio::buffer(text), use_awaitable);
 }
 
-// Writes bytes [from, to) of the reply's body, generated bodies chunk by chunk.
+// Writes `head` and then bytes [from, to) of the reply's body, generated bodies chunk by chunk.
+// The slot is released just before the last write: once a client holds the whole response it
+// may send its next request at once, and that one must not find the previous request still
+// counted in flight (a spurious 429 or an inflated peak_concurrency).
 template <class Stream>
-awaitable<void> write_body(Stream& stream, const Reply& reply, std::uint64_t from,
-                           std::uint64_t to) {
+awaitable<void> write_response(Stream& stream, std::string head, const Reply& reply,
+                               std::uint64_t from, std::uint64_t to, InFlightSlot& slot) {
+    // One buffer per write: with Boost 1.74, a two-buffer async_write through beast::ssl_stream
+    // stalled for good once the second buffer exceeded 16 KiB (its flat_stream layer).
+    if (from == to) slot.release();
+    if (!head.empty()) co_await write_text(stream, std::move(head));
     if (reply.generated_body_bytes == 0) {
+        if (from == to) co_return;
+        slot.release();
         co_await asio::async_write(stream, asio::buffer(reply.body.data() + from, to - from),
                                    use_awaitable);
         co_return;
@@ -180,6 +189,7 @@ awaitable<void> write_body(Stream& stream, const Reply& reply, std::uint64_t fro
         const std::size_t offset = at % chunk.size();
         const std::size_t count = static_cast<std::size_t>(
             std::min<std::uint64_t>(to - at, chunk.size() - offset));
+        if (at + count == to) slot.release();
         co_await asio::async_write(stream, asio::buffer(chunk.data() + offset, count),
                                    use_awaitable);
         at += count;
@@ -217,8 +227,11 @@ awaitable<void> close_connection(TlsStream& stream) {
 }
 
 // Sends the reply, faults included. Returns whether the connection may carry another request.
+// Faults that hold the connection keep the slot until the connection ends.
 template <class Stream>
-awaitable<bool> answer(Stream& stream, const Reply& reply, bool head_request, bool keep_alive) {
+awaitable<bool> answer(Stream& stream, const Reply& reply, bool head_request, bool keep_alive,
+                       InFlightSlot& slot) {
+    InFlightSlot no_slot;
     if (reply.delay.count() > 0) co_await pause(reply.delay);
     const bool close = !keep_alive || asks_to_close(reply);
     const bool send_body = !head_request && status_allows_body(reply.status);
@@ -227,10 +240,11 @@ awaitable<bool> answer(Stream& stream, const Reply& reply, bool head_request, bo
 
     switch (reply.fault) {
     case Fault::none:
-        co_await write_text(stream, head_text(reply, body_bytes, close));
-        if (send_body) co_await write_body(stream, reply, 0, body_bytes);
+        co_await write_response(stream, head_text(reply, body_bytes, close), reply, 0,
+                                send_body ? body_bytes : 0, slot);
         co_return !close;
     case Fault::close_immediately:
+        slot.release();
         co_return false;
     case Fault::never_answer:
         co_await hold_silent(stream);
@@ -241,22 +255,26 @@ awaitable<bool> answer(Stream& stream, const Reply& reply, bool head_request, bo
         co_await hold_silent(stream);
         co_return false;
     case Fault::trickle_body: {
-        co_await write_text(stream, head_text(reply, body_bytes, close));
-        if (!send_body) co_return !close;
+        if (!send_body) body_bytes = 0;
+        co_await write_response(stream, head_text(reply, body_bytes, close), reply, 0, 0,
+                                body_bytes == 0 ? slot : no_slot);
         for (std::uint64_t at = 0; at < body_bytes; ++at) {
             co_await pause(reply.trickle_interval);
-            co_await write_body(stream, reply, at, at + 1);
+            co_await write_response(stream, "", reply, at, at + 1,
+                                    at + 1 == body_bytes ? slot : no_slot);
         }
         co_return !close;
     }
     case Fault::reset_mid_body:
         if (body_bytes == 0) body_bytes = fault_placeholder_body_bytes;
-        co_await write_text(stream, head_text(reply, body_bytes, close));
-        if (send_body) co_await write_body(stream, reply, 0, body_bytes / 2);
+        co_await write_response(stream, head_text(reply, body_bytes, close), reply, 0,
+                                send_body ? body_bytes / 2 : 0, no_slot);
         co_await pause(reset_flush_pause);
+        slot.release();
         reset_connection(raw_socket(stream));
         co_return false;
     case Fault::garbage_status_line:
+        slot.release();
         co_await write_text(stream, "HTTP/1.1 abc garbage\r\n\r\n");
         co_return false;
     case Fault::endless_header:
@@ -292,7 +310,8 @@ awaitable<void> serve_requests(Stream& stream, FixtureRegistry& registry, bool t
         const Reply reply = admission.immediate ? std::move(*admission.immediate)
                                                 : run_handler(admission.handler, request);
         const bool reuse =
-            co_await answer(stream, reply, request.method == "HEAD", parser.get().keep_alive());
+            co_await answer(stream, reply, request.method == "HEAD", parser.get().keep_alive(),
+                            admission.slot);
         if (!reuse) {
             co_await close_connection(stream);
             co_return;
