@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -86,6 +87,8 @@ public:
         curl_easy_setopt(h, CURLOPT_CAINFO, server_.ca_file().c_str());
         curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // an http_proxy in the environment must not interfere
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        // AH_CURL_VERBOSE=1 shows the conversation when a fixture test misbehaves.
+        curl_easy_setopt(h, CURLOPT_VERBOSE, std::getenv("AH_CURL_VERBOSE") ? 1L : 0L);
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Client::on_body);
@@ -343,6 +346,21 @@ TEST_CASE("fixture server reports peak concurrency without limits", "[fixture]")
     CHECK(server.rejected_429("gamma.test") == 0);
 }
 
+TEST_CASE("fixture server frees a request's slot before the client sees the response",
+          "[fixture]") {
+    FixtureServer server;
+    server.on("alpha.test", "*", text(std::string(40000, 'a')));
+    server.limit("alpha.test", HostLimits{1, 0, 1});
+    for (bool tls : {false, true}) {
+        Client client(server);
+        for (int i = 0; i < 5; ++i) {
+            CHECK(client.fetch(server.url("alpha.test", "/next", tls)).status == 200);
+        }
+    }
+    CHECK(server.rejected_429("alpha.test") == 0);
+    CHECK(server.peak_concurrency("alpha.test") == 1);
+}
+
 TEST_CASE("fixture server limit() enforces max_per_second", "[fixture]") {
     FixtureServer server;
     server.on("delta.test", "*", text("ok"));
@@ -389,6 +407,13 @@ TEST_CASE("fixture server streams generated bodies and survives clients that giv
         CHECK(aborted.code == CURLE_WRITE_ERROR);
         CHECK(aborted.content_length == 100ll * 1024 * 1024);
         CHECK(aborted.elapsed < 2s);
+    }
+    // Plain bodies bigger than a TLS record go out whole too.
+    server.on("alpha.test", "/plain", text(std::string(70 * 1024, 'p')));
+    for (bool tls : {false, true}) {
+        const auto plain = fetch(server, server.url("alpha.test", "/plain", tls));
+        CHECK(plain.code == CURLE_OK);
+        CHECK(plain.body.size() == 70 * 1024);
     }
     const auto whole = fetch(server, server.url("alpha.test", "/medium", true));
     REQUIRE(whole.code == CURLE_OK);
