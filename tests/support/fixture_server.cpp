@@ -462,23 +462,23 @@ void FixtureServer::limit(std::string host, HostLimits limits) {
 }
 
 std::size_t FixtureServer::hits(std::string_view host) const {
-    return impl_->registry.hits(host);
+    return impl_->registry.hits(lower(host));
 }
 std::size_t FixtureServer::hits(std::string_view host, std::string_view path) const {
-    return impl_->registry.hits(host, path);
+    return impl_->registry.hits(lower(host), path);
 }
 std::size_t FixtureServer::hits(std::string_view host, std::string_view path,
                                 std::string_view method) const {
-    return impl_->registry.hits(host, path, method);
+    return impl_->registry.hits(lower(host), path, method);
 }
 int FixtureServer::peak_concurrency(std::string_view host) const {
-    return impl_->registry.peak_concurrency(host);
+    return impl_->registry.peak_concurrency(lower(host));
 }
 std::size_t FixtureServer::rejected_429(std::string_view host) const {
-    return impl_->registry.rejected_429(host);
+    return impl_->registry.rejected_429(lower(host));
 }
 std::vector<RecordedRequest> FixtureServer::requests(std::string_view host) const {
-    return impl_->registry.requests(host);
+    return impl_->registry.requests(lower(host));
 }
 std::size_t FixtureServer::total_hits() const { return impl_->registry.total_hits(); }
 std::size_t FixtureServer::connections_accepted() const {

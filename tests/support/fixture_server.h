@@ -41,7 +41,7 @@ public:
     // A real-looking URL on the default port, e.g. url("alpha.test", "/x") == "http://alpha.test/x".
     std::string url(std::string_view host, std::string_view path, bool tls = false) const;
 
-    // Routes: host exact (lower-case); path exact (without query) or "*" for any path of the
+    // Routes: host exact (case-insensitive); path exact (without query) or "*" for any path of the
     // host; method exact or "*". A more specific path wins over a more specific method. HEAD
     // falls back to the GET route, answered with its headers and Content-Length but no body.
     // Registering the same (host, path, method) again replaces the route.
@@ -53,7 +53,7 @@ public:
     // Replaces the host's limits; requests beyond them get 429 with Retry-After.
     void limit(std::string host, HostLimits limits);
 
-    // Statistics for assertions. Every request read counts as a hit (404s and 429s included);
+    // Statistics for assertions; host names compare case-insensitively. Every request read counts as a hit (404s and 429s included);
     // rejected requests never count towards peak_concurrency.
     std::size_t hits(std::string_view host) const;
     std::size_t hits(std::string_view host, std::string_view path) const;

@@ -213,7 +213,7 @@ TEST_CASE("fixture server routes by Host over http and https", "[fixture]") {
     CHECK(server.requests("beta.test").at(0).tls);
     CHECK(server.hits("beta.test") == 2);
     CHECK(server.hits("beta.test", "/x") == 1);
-    CHECK(server.hits("beta.test", "/x", "GET") == 1);
+    CHECK(server.hits("Beta.Test", "/x", "GET") == 1);
     CHECK(server.total_hits() == 5);
 }
 
