@@ -243,57 +243,57 @@ const std::vector<KeySpec>& key_table() {
         t.push_back(u64_key("list.max_bytes", 1, 4.0 * 1024 * 1024 * 1024, done,
                             [](Config& c) -> std::uint64_t& { return c.list.max_bytes; }));
 
-        t.push_back(int_key("check.timeout_ms", 100, 600000, later, [](Config& c) -> int& { return c.check.timeout_ms; }));
-        t.push_back(int_key("check.connect_timeout_ms", 100, 600000, later,
+        t.push_back(int_key("check.timeout_ms", 100, 600000, done, [](Config& c) -> int& { return c.check.timeout_ms; }));
+        t.push_back(int_key("check.connect_timeout_ms", 100, 600000, done,
                             [](Config& c) -> int& { return c.check.connect_timeout_ms; }));
-        t.push_back(int_key("check.max_redirects", 0, 50, later, [](Config& c) -> int& { return c.check.max_redirects; }));
-        t.push_back(int_key("check.max_retries", 0, 10, later, [](Config& c) -> int& { return c.check.max_retries; }));
-        t.push_back(int_key("check.retry_base_ms", 1, 600000, later, [](Config& c) -> int& { return c.check.retry_base_ms; }));
-        t.push_back(int_key("check.retry_max_ms", 1, 3600000, later, [](Config& c) -> int& { return c.check.retry_max_ms; }));
-        t.push_back(int_key("check.max_in_flight", 1, 1024, later, [](Config& c) -> int& { return c.check.max_in_flight; }));
-        t.push_back(int_key("check.per_host_in_flight", 1, 128, later,
+        t.push_back(int_key("check.max_redirects", 0, 50, done, [](Config& c) -> int& { return c.check.max_redirects; }));
+        t.push_back(int_key("check.max_retries", 0, 10, done, [](Config& c) -> int& { return c.check.max_retries; }));
+        t.push_back(int_key("check.retry_base_ms", 1, 600000, done, [](Config& c) -> int& { return c.check.retry_base_ms; }));
+        t.push_back(int_key("check.retry_max_ms", 1, 3600000, done, [](Config& c) -> int& { return c.check.retry_max_ms; }));
+        t.push_back(int_key("check.max_in_flight", 1, 1024, done, [](Config& c) -> int& { return c.check.max_in_flight; }));
+        t.push_back(int_key("check.per_host_in_flight", 1, 128, done,
                             [](Config& c) -> int& { return c.check.per_host_in_flight; }));
-        t.push_back(int_key("check.min_interval_ms", 0, 600000, later,
+        t.push_back(int_key("check.min_interval_ms", 0, 600000, done,
                             [](Config& c) -> int& { return c.check.min_interval_ms; }));
-        t.push_back(string_key("check.method", later, [](Config& c) -> std::string& { return c.check.method; },
+        t.push_back(string_key("check.method", done, [](Config& c) -> std::string& { return c.check.method; },
                                {"head", "get"}));
-        t.push_back(int_key("check.get_body_cap_bytes", 0, 64 * 1024 * 1024, later,
+        t.push_back(int_key("check.get_body_cap_bytes", 0, 64 * 1024 * 1024, done,
                             [](Config& c) -> int& { return c.check.get_body_cap_bytes; }));
-        t.push_back(string_key("check.user_agent", later, [](Config& c) -> std::string& { return c.check.user_agent; }));
-        t.push_back(int_list_key("check.blocked_statuses", 100, 999, later,
+        t.push_back(string_key("check.user_agent", done, [](Config& c) -> std::string& { return c.check.user_agent; }));
+        t.push_back(int_list_key("check.blocked_statuses", 100, 999, done,
                                  [](Config& c) -> IntList& { return c.check.blocked_statuses; }));
-        t.push_back(float_key("check.outage_threshold", 0.0, 1.0, later,
+        t.push_back(float_key("check.outage_threshold", 0.0, 1.0, done,
                               [](Config& c) -> double& { return c.check.outage_threshold; }));
-        t.push_back(int_key("check.outage_min_hosts", 1, 100000, later,
+        t.push_back(int_key("check.outage_min_hosts", 1, 100000, done,
                             [](Config& c) -> int& { return c.check.outage_min_hosts; }));
-        t.push_back(string_key("check.progress", later, [](Config& c) -> std::string& { return c.check.progress; },
+        t.push_back(string_key("check.progress", done, [](Config& c) -> std::string& { return c.check.progress; },
                                {"auto", "always", "never"}));
 
-        t.push_back(string_list_key("filter.include", later, [](Config& c) -> StringList& { return c.filter.include; }, true));
-        t.push_back(string_list_key("filter.exclude", later, [](Config& c) -> StringList& { return c.filter.exclude; }, true));
-        t.push_back(string_list_key("filter.schemes", later, [](Config& c) -> StringList& { return c.filter.schemes; }));
-        t.push_back(bool_key("filter.exclude_private", later, [](Config& c) -> bool& { return c.filter.exclude_private; }));
+        t.push_back(string_list_key("filter.include", done, [](Config& c) -> StringList& { return c.filter.include; }, true));
+        t.push_back(string_list_key("filter.exclude", done, [](Config& c) -> StringList& { return c.filter.exclude; }, true));
+        t.push_back(string_list_key("filter.schemes", done, [](Config& c) -> StringList& { return c.filter.schemes; }));
+        t.push_back(bool_key("filter.exclude_private", done, [](Config& c) -> bool& { return c.filter.exclude_private; }));
 
-        KeySpec remap_pattern{"remap[].pattern", "regular expression", 0, 0, {}, later, {}, {}};
+        KeySpec remap_pattern{"remap[].pattern", "regular expression", 0, 0, {}, done, {}, {}};
         remap_pattern.default_toml = [](const Config&) { return std::string("(none)"); };
         t.push_back(remap_pattern);
-        KeySpec remap_replacement{"remap[].replacement", "string", 0, 0, {}, later, {}, {}};
+        KeySpec remap_replacement{"remap[].replacement", "string", 0, 0, {}, done, {}, {}};
         remap_replacement.default_toml = remap_pattern.default_toml;
         t.push_back(remap_replacement);
 
-        t.push_back(string_key("network.proxy", later, [](Config& c) -> std::string& { return c.network.proxy; }));
-        t.push_back(string_key("network.ca_bundle", later, [](Config& c) -> std::string& { return c.network.ca_bundle; }));
-        t.push_back(bool_key("network.verify_tls", later, [](Config& c) -> bool& { return c.network.verify_tls; }));
-        t.push_back(string_list_key("network.connect_to", later,
+        t.push_back(string_key("network.proxy", done, [](Config& c) -> std::string& { return c.network.proxy; }));
+        t.push_back(string_key("network.ca_bundle", done, [](Config& c) -> std::string& { return c.network.ca_bundle; }));
+        t.push_back(bool_key("network.verify_tls", done, [](Config& c) -> bool& { return c.network.verify_tls; }));
+        t.push_back(string_list_key("network.connect_to", done,
                                     [](Config& c) -> StringList& { return c.network.connect_to; }));
-        t.push_back(bool_key("network.http2", later, [](Config& c) -> bool& { return c.network.http2; }));
+        t.push_back(bool_key("network.http2", done, [](Config& c) -> bool& { return c.network.http2; }));
 
-        t.push_back(host_key<int>("in_flight", "integer", int_parser(1, 128), &HostOverride::in_flight, later));
-        t.push_back(host_key<int>("min_interval_ms", "integer", int_parser(0, 600000), &HostOverride::min_interval_ms, later));
-        t.push_back(host_key<std::string>("method", "string", choice_parser({"head", "get"}), &HostOverride::method, later));
-        t.push_back(host_key<int>("timeout_ms", "integer", int_parser(100, 600000), &HostOverride::timeout_ms, later));
+        t.push_back(host_key<int>("in_flight", "integer", int_parser(1, 128), &HostOverride::in_flight, done));
+        t.push_back(host_key<int>("min_interval_ms", "integer", int_parser(0, 600000), &HostOverride::min_interval_ms, done));
+        t.push_back(host_key<std::string>("method", "string", choice_parser({"head", "get"}), &HostOverride::method, done));
+        t.push_back(host_key<int>("timeout_ms", "integer", int_parser(100, 600000), &HostOverride::timeout_ms, done));
         t.push_back(host_key<std::string>("blocked_as", "string", choice_parser({"blocked", "dead", "ok"}),
-                                          &HostOverride::blocked_as, later));
+                                          &HostOverride::blocked_as, done));
         t.push_back(host_key<bool>(
             "skip", "boolean",
             [](const toml::node& n, bool& out) -> std::string {
@@ -302,7 +302,7 @@ const std::vector<KeySpec>& key_table() {
                 out = *v;
                 return {};
             },
-            &HostOverride::skip, later));
+            &HostOverride::skip, done));
 
         t.push_back(bool_key("github.enabled", later, [](Config& c) -> bool& { return c.github.enabled; }));
         t.push_back(string_key("github.api_url", later, [](Config& c) -> std::string& { return c.github.api_url; }));
@@ -342,8 +342,8 @@ const std::vector<KeySpec>& key_table() {
                                     {"404", "410", "nxdomain", "not_found"}));
         t.push_back(int_key("history.keep_runs", 1, 1000, later, [](Config& c) -> int& { return c.history.keep_runs; }));
 
-        t.push_back(string_key("reports.dir", later, [](Config& c) -> std::string& { return c.reports.dir; }));
-        t.push_back(string_key("reports.fail_on", later, [](Config& c) -> std::string& { return c.reports.fail_on; },
+        t.push_back(string_key("reports.dir", done, [](Config& c) -> std::string& { return c.reports.dir; }));
+        t.push_back(string_key("reports.fail_on", done, [](Config& c) -> std::string& { return c.reports.fail_on; },
                                {"none", "dead", "stale", "any"}));
         t.push_back(int_key("reports.stars_change_percent", 0, 100000, later,
                             [](Config& c) -> int& { return c.reports.stars_change_percent; }));

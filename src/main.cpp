@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands/commands.h"
+#include "net/curl_handles.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"awesome-health: keeps an awesome list's links and metadata honest"};
@@ -29,13 +30,14 @@ int main(int argc, char** argv) {
         ->default_val("json");
     dump_cmd->add_option("LIST", dump.list, "Markdown list (default: list.source from the configuration)");
 
-    auto* check_cmd = app.add_subcommand("check", "check every link, compare with the last run, write reports/");
-    std::string check_list;
-    check_cmd->add_option("LIST", check_list, "Markdown list (default: list.source from the configuration)");
+    ah::CheckOptions check;
+    auto* check_cmd = app.add_subcommand("check", "check every link and write reports/health.json");
+    check_cmd->add_option("LIST", check.list, "Markdown list, path or URL (default: list.source from the configuration)");
+    check_cmd->add_flag("-q,--quiet", check.quiet, "no progress output");
     auto* diff_cmd = app.add_subcommand("diff", "compare two snapshots");
     auto* render_cmd = app.add_subcommand("render", "render a snapshot as html, md or json");
     auto* issue_cmd = app.add_subcommand("issue", "open, update or close the tracking issue");
-    for (auto* sub : {check_cmd, diff_cmd, render_cmd, issue_cmd}) sub->allow_extras();
+    for (auto* sub : {diff_cmd, render_cmd, issue_cmd}) sub->allow_extras();
     // Subcommands share --config/--set whether given before or after the command name.
     for (auto* sub : {dump_cmd, check_cmd, diff_cmd, render_cmd, issue_cmd}) {
         sub->add_option("--config", global.config_path, "configuration file");
@@ -55,11 +57,11 @@ int main(int argc, char** argv) {
         return ah::exit_usage;
     }
 
+    // libcurl's global state lives exactly as long as main(); nothing else is global.
+    const ah::net::CurlGlobal curl;
     if (dump_cmd->parsed()) return ah::run_dump(global, dump);
-    const char* name = check_cmd->parsed()    ? "check"
-                       : diff_cmd->parsed()   ? "diff"
-                       : render_cmd->parsed() ? "render"
-                                              : "issue";
-    std::fprintf(stderr, "awesome-health %s: not implemented yet in this version (use `dump`)\n", name);
+    if (check_cmd->parsed()) return ah::run_check(global, check);
+    const char* name = diff_cmd->parsed() ? "diff" : render_cmd->parsed() ? "render" : "issue";
+    std::fprintf(stderr, "awesome-health %s: not implemented yet in this version\n", name);
     return ah::exit_usage;
 }

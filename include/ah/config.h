@@ -64,7 +64,7 @@ struct Config {
         int get_body_cap_bytes = default_get_body_cap_bytes;
         std::string user_agent = "awesome-health/" AH_VERSION " (+https://github.com/awesome-health/awesome-health)";
         std::vector<std::int64_t> blocked_statuses = {401, 403, 418, 429, 999};
-        double outage_threshold = 0.8;
+        double outage_threshold = 0.5;
         int outage_min_hosts = 3;
         std::string progress = "auto";
     } check;

@@ -30,6 +30,12 @@ Result<Config> load_effective_config(const GlobalOptions& global);
 // Prints an error in the one format every command uses.
 void print_error(const Error& error);
 
+struct CheckOptions {
+    std::string list;  // overrides list.source
+    bool quiet = false;
+};
+
 int run_dump(const GlobalOptions& global, const DumpOptions& options);
+int run_check(const GlobalOptions& global, const CheckOptions& options);
 
 }  // namespace ah

@@ -107,6 +107,7 @@ TempDir::~TempDir() {
 
 std::string TempDir::write(const std::string& name, const std::string& content) const {
     const std::string p = file(name);
+    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
     std::ofstream out(p, std::ios::binary);
     out << content;
     return p;

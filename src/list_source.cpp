@@ -1,0 +1,62 @@
+// Loading the list from a file or a URL (see list_source.h).
+#include "list_source.h"
+
+#include <boost/asio/io_context.hpp>
+
+#include <fmt/format.h>
+
+#include "ah/extract.h"
+#include "ah/url.h"
+#include "net/http_engine.h"
+
+namespace ah {
+
+bool is_url(const std::string& source) {
+    return source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0;
+}
+
+Result<std::string> load_list(const std::string& source, const Config& config) {
+    if (!is_url(source)) return read_list_file(source, config.list.max_bytes);
+    boost::asio::io_context io;
+    EngineOptions options;
+    options.user_agent = config.check.user_agent;
+    options.proxy = config.network.proxy;
+    options.ca_bundle = config.network.ca_bundle.empty() ? "" : config.resolve_path(config.network.ca_bundle);
+    options.verify_tls = config.network.verify_tls;
+    options.connect_to = config.network.connect_to;
+    net::HttpEngine engine(io, options);
+    std::string url = source;
+    std::optional<HttpResponse> response;
+    for (int hop = 0; hop <= config.check.max_redirects; ++hop) {
+        HttpRequest request;
+        request.url = url;
+        request.body_cap = static_cast<std::size_t>(config.list.max_bytes) + 1;
+        request.timeout = std::chrono::milliseconds(config.check.timeout_ms) * 3;
+        engine.start(request, [&](HttpResponse r) { response = std::move(r); });
+        io.run();
+        io.restart();
+        if (!response || response->redirect_url.empty() || response->status < 300 || response->status >= 400) break;
+        url = response->redirect_url;
+        response.reset();
+    }
+    const std::string shown = mask_credentials(source);
+    if (!response) return Error{ErrorKind::input, "download did not finish", {shown, 0, 0}, ""};
+    if (response->error != TransportError::none) {
+        const bool unreachable = response->error == TransportError::dns || response->error == TransportError::connect ||
+                                 response->error == TransportError::timeout;
+        return Error{unreachable ? ErrorKind::network : ErrorKind::input,
+                     fmt::format("cannot download the list: {} ({})", to_string(response->error), response->error_message),
+                     {shown, 0, 0}, ""};
+    }
+    if (response->status != 200)
+        return Error{ErrorKind::input, fmt::format("cannot download the list: HTTP {}", response->status), {shown, 0, 0}, ""};
+    if (response->body_truncated || response->body.size() > config.list.max_bytes)
+        return Error{ErrorKind::input, fmt::format("the list is over the limit of {} bytes", config.list.max_bytes),
+                     {shown, 0, 0}, "raise list.max_bytes if this list is really that large"};
+    if (response->body.empty()) return Error{ErrorKind::input, "the downloaded list is empty", {shown, 0, 0}, ""};
+    if (response->body.find('\0') != std::string::npos)
+        return Error{ErrorKind::input, "the downloaded list contains a NUL byte: not a Markdown list", {shown, 0, 0}, ""};
+    return std::move(response->body);
+}
+
+}  // namespace ah
