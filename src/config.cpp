@@ -336,18 +336,18 @@ const std::vector<KeySpec>& key_table() {
         aliases.default_toml = [](const Config&) { return std::string("{}"); };
         t.push_back(aliases);
 
-        t.push_back(int_key("history.confirm_after", 1, 30, later, [](Config& c) -> int& { return c.history.confirm_after; }));
-        t.push_back(string_list_key("history.confirm_at_once", later,
+        t.push_back(int_key("history.confirm_after", 1, 30, done, [](Config& c) -> int& { return c.history.confirm_after; }));
+        t.push_back(string_list_key("history.confirm_at_once", done,
                                     [](Config& c) -> StringList& { return c.history.confirm_at_once; }, false,
                                     {"404", "410", "nxdomain", "not_found"}));
-        t.push_back(int_key("history.keep_runs", 1, 1000, later, [](Config& c) -> int& { return c.history.keep_runs; }));
+        t.push_back(int_key("history.keep_runs", 1, 1000, done, [](Config& c) -> int& { return c.history.keep_runs; }));
 
         t.push_back(string_key("reports.dir", done, [](Config& c) -> std::string& { return c.reports.dir; }));
         t.push_back(string_key("reports.fail_on", done, [](Config& c) -> std::string& { return c.reports.fail_on; },
                                {"none", "dead", "stale", "any"}));
-        t.push_back(int_key("reports.stars_change_percent", 0, 100000, later,
+        t.push_back(int_key("reports.stars_change_percent", 0, 100000, done,
                             [](Config& c) -> int& { return c.reports.stars_change_percent; }));
-        t.push_back(int_key("reports.stars_change_min", 0, 1e9, later,
+        t.push_back(int_key("reports.stars_change_min", 0, 1e9, done,
                             [](Config& c) -> int& { return c.reports.stars_change_min; }));
 
         t.push_back(string_key("issue.repository", later, [](Config& c) -> std::string& { return c.issue.repository; }));

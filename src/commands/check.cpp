@@ -1,16 +1,21 @@
-// `awesome-health check`: extract, check every unique target, print the summary, write
-// reports/health.json atomically; exit 3 without writing anything on a network outage.
+// `awesome-health check`: the nightly job. Reads the previous snapshot first (a run that
+// cannot read it stops before touching anything), extracts, checks every target, builds
+// the new snapshot with history, diffs, prints the summary and writes reports/ atomically.
+// A network outage exits 3 and writes nothing.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "ah/atomic_file.h"
 #include "ah/check_run.h"
+#include "ah/console_summary.h"
+#include "ah/diff.h"
 #include "ah/extract.h"
-#include "ah/health_report.h"
+#include "ah/snapshot.h"
 #include "commands/commands.h"
 #include "list_source.h"
 
@@ -24,21 +29,31 @@ bool use_colour(std::FILE* stream) {
     return ::isatty(fileno(stream)) == 1;
 }
 
-bool has_failures(const RunOutcome& outcome, const Catalog& catalog, const std::string& fail_on) {
-    if (fail_on == "none") return false;
-    for (const auto& r : outcome.results) {
-        if (r.verdict == Verdict::dead) return true;
-        if (fail_on == "any" && (r.verdict == Verdict::error || r.verdict == Verdict::moved ||
-                                 r.verdict == Verdict::blocked || r.verdict == Verdict::malformed))
-            return true;
-    }
-    if (fail_on == "any")
-        for (const auto& f : catalog.findings)
-            if (f.severity == Severity::error) return true;
-    return false;
+}  // namespace
+
+Result<std::optional<Snapshot>> load_previous_snapshot(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::optional<Snapshot>{};
+    auto loaded = load_snapshot(path);
+    if (!loaded) return loaded.error();
+    return std::optional<Snapshot>(std::move(loaded.value()));
 }
 
-}  // namespace
+std::string config_digest(const Config& config, const GlobalOptions& global) {
+    std::string material = config.path.empty() ? "(defaults)" : config.path;
+    if (!config.path.empty()) {
+        if (auto text = read_list_file(config.path, 16u << 20)) material += *text;
+    }
+    for (const auto& o : global.overrides) material += "\n--set " + o;
+    return sha256_hex(material);
+}
+
+Status write_reports(const std::string& dir, const Snapshot& snapshot, const Diff& diff) {
+    // health.json goes last: it is the baseline, and the others are derived from it.
+    if (auto s = write_file_atomically(dir + "/diff.json", diff_to_json(diff)); !s) return s;
+    if (auto s = write_file_atomically(dir + "/diff.md", diff_to_markdown(diff)); !s) return s;
+    return write_file_atomically(dir + "/health.json", snapshot_to_json(snapshot));
+}
 
 int run_check(const GlobalOptions& global, const CheckOptions& options) {
     auto config = load_effective_config(global);
@@ -49,6 +64,14 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     const std::string source = !options.list.empty() ? options.list
                                : is_url(config->list.source) ? config->list.source
                                                              : config->resolve_path(config->list.source);
+    const std::string reports_dir = config->resolve_path(config->reports.dir);
+    const std::string health_path = reports_dir + "/health.json";
+    auto previous = load_previous_snapshot(health_path);
+    if (!previous) {
+        print_error(previous.error());
+        return exit_usage;
+    }
+
     const auto started_at = std::chrono::system_clock::now();
     auto text = load_list(source, *config);
     if (!text) {
@@ -59,25 +82,32 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     RunHooks hooks;
     hooks.progress = options.quiet ? nullptr : stderr;
     const RunOutcome outcome = run_checks(catalog, *config, hooks);
-
     if (outcome.network_unavailable) {
         std::fprintf(stderr, "awesome-health: network unavailable: %s; no report written, history unchanged\n",
                      outcome.outage_reason.c_str());
         return exit_network;
     }
-    const std::string summary = render_run_summary(catalog, outcome, use_colour(stdout));
+
+    const Snapshot* before = previous->has_value() ? &previous->value() : nullptr;
+    if (before && before->list_source != source)
+        std::fprintf(stderr, "awesome-health: warning: the previous report was of %s; comparing by URL\n",
+                     before->list_source.c_str());
+    const HistoryPolicy history{config->history.confirm_after, config->history.confirm_at_once, config->history.keep_runs};
+    const Snapshot snapshot = build_snapshot(catalog, outcome, before, history,
+                                             {source, *text, config_digest(*config, global), iso8601_utc(started_at)});
+    const DiffPolicy diff_policy{config->history.confirm_after, config->reports.stars_change_percent,
+                                 config->reports.stars_change_min};
+    const Diff diff = diff_snapshots(before, snapshot, diff_policy);
+
+    const std::string summary = render_console_summary(diff, snapshot, use_colour(stdout));
     std::fwrite(summary.data(), 1, summary.size(), stdout);
     std::fflush(stdout);
-
-    const std::string reports_dir = config->resolve_path(config->reports.dir);
-    const std::string health_path = reports_dir + "/health.json";
-    if (auto written = write_file_atomically(health_path, render_health_json(catalog, outcome, {source, started_at}));
-        !written) {
+    if (auto written = write_reports(reports_dir, snapshot, diff); !written) {
         print_error(written.error());
         return exit_usage;
     }
-    std::fprintf(stderr, "awesome-health: wrote %s\n", health_path.c_str());
-    return has_failures(outcome, catalog, config->reports.fail_on) ? exit_findings : exit_healthy;
+    std::fprintf(stderr, "awesome-health: wrote %s/{health.json,diff.json,diff.md}\n", reports_dir.c_str());
+    return diff.fails(config->reports.fail_on) ? exit_findings : exit_healthy;
 }
 
 }  // namespace ah

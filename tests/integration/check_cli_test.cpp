@@ -62,8 +62,10 @@ TEST_CASE("check on the real list against the fixture server", "[check][cli]") {
     const auto config = dir.write("config.toml", config_for(server, "\n[reports]\ndir = \"out\"\n"));
     const auto r = run_process({ah::testing::tool_path(), "check", "--config", config});
     INFO(r.err);
-    CHECK(r.exit_code == 1);  // a dead link, and fail_on = "dead"
-    CHECK(r.out.find("dead (1)") != std::string::npos);
+    // First run: the 404 is "failing (1 of 2)" (confirm_after = 2), so nothing is newly dead yet.
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("First run") != std::string::npos);
+    CHECK(r.out.find("Failing, not yet confirmed (1)") != std::string::npos);
     CHECK(r.out.find("https://github.com/isaaccorley/hydro-foundation-model") != std::string::npos);
     CHECK(r.out.find("230 targets") != std::string::npos);
 
@@ -76,20 +78,35 @@ TEST_CASE("check on the real list against the fixture server", "[check][cli]") {
     CHECK(uint64_t(doc["summary"]["moved"]) == 1);
     CHECK(uint64_t(doc["summary"]["blocked"]) == 1);
     CHECK(uint64_t(doc["summary"]["ok"]) == 227);
+    CHECK(std::string_view(doc["list"]["sha256"]).size() == 64);
+    CHECK(doc["entries"].get_array().size() == 152);
     std::size_t checked = 0;
     for (simdjson::dom::element t : doc["targets"].get_array()) {
         ++checked;
         std::string_view url = t["url"];
         std::string_view verdict = t["verdict"];
         CHECK(t["occurrences"].get_array().size() >= 1);
+        CHECK(t["history"].get_array().size() == 1);
         if (url == "https://github.com/ServiceNow/seasonal-contrast") {
             CHECK(verdict == "moved");
             CHECK(std::string_view(t["final_url"]) == "https://github.com/ServiceNow/seasonal-contrast-v2");
             CHECK(int64_t(t["redirects"].at(0)["status"]) == 301);
         }
         if (url == "https://ieeexplore.ieee.org/abstract/document/9559903") CHECK(verdict == "blocked");
+        if (url == "https://github.com/isaaccorley/hydro-foundation-model") {
+            CHECK(int64_t(t["consecutive_failures"]) == 1);
+            CHECK_FALSE(bool(t["confirmed"]));
+        }
     }
     CHECK(checked == 230);
+    const std::string md = ah::testing::read_file(dir.file("out/diff.md"));
+    CHECK(md.find("hydro-foundation-model") != std::string::npos);
+    CHECK(parser.parse(ah::testing::read_file(dir.file("out/diff.json"))).error() == simdjson::SUCCESS);
+
+    // Second night: still 404, now confirmed: newly dead, exit 1.
+    const auto second = run_process({ah::testing::tool_path(), "check", "--config", config});
+    CHECK(second.exit_code == 1);
+    CHECK(second.out.find("Newly dead (1)") != std::string::npos);
     // Politeness held for every host of the list.
     for (const auto& host : hosts_of_real_list()) CHECK(server.peak_concurrency(host) <= 8);
 }

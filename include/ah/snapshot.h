@@ -1,0 +1,143 @@
+// The snapshot (reports/health.json): one versioned document with the list's entries,
+// every target's verdict, evidence, metadata and recent history. It is the baseline of
+// the next run, so it is written atomically and read strictly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ah/catalog.h"
+#include "ah/check_run.h"
+#include "ah/result.h"
+#include "ah/verdict.h"
+
+namespace ah {
+
+inline constexpr int snapshot_schema_version = 1;
+
+struct HistoryPoint {
+    std::string at;  // ISO 8601 UTC
+    Verdict verdict = Verdict::ok;
+    long http_status = 0;
+    std::string error;
+};
+
+struct Occurrence {
+    int line = 0;
+    int column = 0;
+    std::string role;
+    std::string entry;    // display name of the row, "" outside tables
+    std::string section;
+};
+
+struct RepoMeta {
+    std::string name_with_owner, url, pushed_at, last_commit_at, license, etag, fetched_at;
+    std::int64_t stars = 0;
+    bool archived = false, disabled = false, fork = false, stale_copy = false;
+};
+
+struct PaperMeta {
+    std::string id, title, published, updated, journal_ref, comment, doi, primary_category, fetched_at;
+    int latest_version = 0;
+    std::vector<std::string> authors;
+    std::string inferred_venue, venue_evidence;
+    int inferred_year = 0;
+};
+
+struct HubMeta {  // HuggingFace model, dataset or organisation
+    std::string id, last_modified, fetched_at;
+    std::int64_t likes = 0, downloads = 0, models = 0;
+    bool gated = false;
+};
+
+struct TargetRecord {
+    std::string url;
+    std::string kind;
+    std::string checked_url;  // when remapped
+    std::string remapped_by;
+    CheckResult result;       // this run's verdict and evidence
+    std::vector<Occurrence> occurrences;
+    std::vector<HistoryPoint> history;  // oldest first, this run last
+    std::string first_failed_at;        // start of the current run of failures
+    int consecutive_failures = 0;
+    bool confirmed = false;             // a failure that passed confirm_after (or confirms at once)
+    std::string archive_url;            // closest Wayback copy, for dead links
+    std::optional<RepoMeta> repo;
+    std::optional<PaperMeta> paper;
+    std::optional<HubMeta> hub;
+};
+
+struct EntryRecord {
+    std::string section, abbreviation, title, venue;
+    int year = 0;
+    int line = 0;
+    std::vector<std::string> urls;
+};
+
+struct FindingRecord {
+    std::string kind;
+    std::string severity;
+    std::string message;
+    int line = 0;
+    std::string url;
+    std::string entry;
+    std::string evidence;
+};
+
+struct RunPoint {  // one past run, for the trend chart
+    std::string at;
+    std::size_t ok = 0, moved = 0, dead = 0, error = 0, blocked = 0, skipped = 0;
+};
+
+struct Snapshot {
+    int schema_version = snapshot_schema_version;
+    std::string tool;
+    std::string generated_at;
+    std::int64_t duration_ms = 0;
+    std::string list_source;
+    std::string list_sha256;
+    std::string config_digest;
+    std::vector<EntryRecord> entries;
+    std::vector<TargetRecord> targets;
+    std::vector<FindingRecord> findings;
+    std::vector<HostSummary> hosts;
+    std::vector<RunPoint> runs;  // oldest first, this run last
+    std::size_t requests = 0, retries = 0, rate_limited = 0;
+
+    const TargetRecord* find_target(std::string_view url) const;
+    std::size_t count(Verdict v) const;
+};
+
+struct HistoryPolicy {
+    int confirm_after = 2;                     // consecutive failing runs before "dead" is reported
+    std::vector<std::string> confirm_at_once;  // "404", "410", "nxdomain", "not_found"
+    int keep_runs = 30;
+};
+
+struct SnapshotInputs {
+    std::string list_source;
+    std::string list_text;  // for the sha256
+    std::string config_digest;
+    std::string generated_at;
+};
+
+// The new snapshot: this run's results, with history carried over from `previous` by URL.
+Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const Snapshot* previous,
+                        const HistoryPolicy& policy, const SnapshotInputs& inputs);
+
+std::string snapshot_to_json(const Snapshot& snapshot);
+
+// Reads a snapshot strictly: a missing file is Result error kind input with
+// where.file set and message "no such file"; corrupt, truncated or newer-schema files are
+// errors naming the file. Callers must never overwrite a file they could not read.
+Result<Snapshot> load_snapshot(const std::string& path);
+Result<Snapshot> parse_snapshot(std::string_view json, const std::string& name);
+
+// Failures: what counts toward confirm_after.
+bool is_failure(Verdict v);
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace ah

@@ -1,0 +1,172 @@
+// History across nightly runs: a link dies, fails again, recovers; a corrupt or newer
+// previous snapshot stops the run without touching it.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "support/fixture_server.h"
+#include "support/run_process.h"
+
+using ah::testing::FixtureServer;
+using ah::testing::read_file;
+using ah::testing::Reply;
+using ah::testing::run_process;
+using ah::testing::TempDir;
+using ah::testing::tool_path;
+
+namespace {
+
+Reply status(int code) {
+    Reply r;
+    r.status = code;
+    return r;
+}
+
+struct Night {
+    int exit_code;
+    std::string out;
+    std::string diff_json;
+};
+
+Night run_night(const TempDir& dir, const std::string& config) {
+    const auto r = run_process({tool_path(), "check", "--config", config});
+    INFO(r.err);
+    return {r.exit_code, r.out, read_file(dir.file("reports/diff.json"))};
+}
+
+std::int64_t count_of(const std::string& diff_json, std::string_view kind) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(diff_json).get(doc) == simdjson::SUCCESS);
+    return std::int64_t(doc["counts"][kind]);
+}
+
+}  // namespace
+
+TEST_CASE("three nights: a link dies, fails again, recovers", "[history][cli]") {
+    FixtureServer server;
+    server.on("alpha.test", "/stable", status(200));
+    server.on("alpha.test", "/flaky", status(200));
+    TempDir dir;
+    dir.write("list.md", "|Name|Code|\n|---|---|\n|A|[c](http://alpha.test/stable)|\n|B|[c](http://alpha.test/flaky)|\n");
+    std::string connect;
+    for (const auto& c : server.connect_to()) connect += fmt::format("{}\"{}\"", connect.empty() ? "" : ", ", c);
+    const auto config = dir.write(
+        "config.toml", fmt::format("[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\nretry_base_ms = 5\n"
+                                   "max_retries = 1\n[network]\nconnect_to = [{}]\n[history]\nconfirm_after = 2\n",
+                                   connect));
+
+    // Night 0: all fine; the first run records the baseline.
+    Night n0 = run_night(dir, config);
+    CHECK(n0.exit_code == 0);
+    CHECK(n0.out.find("First run") != std::string::npos);
+
+    // Night 1: /flaky dies. One failure is not yet a dead link.
+    server.on("alpha.test", "/flaky", status(404));
+    Night n1 = run_night(dir, config);
+    CHECK(n1.exit_code == 0);
+    CHECK(count_of(n1.diff_json, "failing") == 1);
+    CHECK(count_of(n1.diff_json, "newly_dead") == 0);
+    CHECK(n1.out.find("failing 1 of 2") != std::string::npos);
+
+    // Night 2: still 404: confirmed, reported as newly dead, exit 1.
+    Night n2 = run_night(dir, config);
+    CHECK(n2.exit_code == 1);
+    CHECK(count_of(n2.diff_json, "newly_dead") == 1);
+    CHECK(n2.out.find("Newly dead (1)") != std::string::npos);
+
+    // Night 3: still dead: reported as such, but nothing new, exit 0.
+    Night n3 = run_night(dir, config);
+    CHECK(n3.exit_code == 0);
+    CHECK(count_of(n3.diff_json, "still_dead") == 1);
+    CHECK(count_of(n3.diff_json, "newly_dead") == 0);
+
+    // Night 4: back: recovered.
+    server.on("alpha.test", "/flaky", status(200));
+    Night n4 = run_night(dir, config);
+    CHECK(n4.exit_code == 0);
+    CHECK(count_of(n4.diff_json, "recovered") == 1);
+    CHECK(count_of(n4.diff_json, "still_dead") == 0);
+
+    // Every night was checked for real: failures are never cached.
+    CHECK(server.hits("alpha.test", "/flaky", "HEAD") == 5);
+    const std::string health = read_file(dir.file("reports/health.json"));
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(health).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["runs"].get_array().size() == 5);
+    for (simdjson::dom::element t : doc["targets"].get_array())
+        if (std::string_view(t["url"]) == "http://alpha.test/flaky") CHECK(t["history"].get_array().size() == 5);
+}
+
+TEST_CASE("404 can be configured to confirm at once", "[history][cli]") {
+    FixtureServer server;
+    server.on("alpha.test", "/gone", status(404));
+    TempDir dir;
+    dir.write("list.md", "[x](http://alpha.test/gone)\n");
+    std::string connect;
+    for (const auto& c : server.connect_to()) connect += fmt::format("{}\"{}\"", connect.empty() ? "" : ", ", c);
+    const auto config = dir.write("config.toml",
+                                  fmt::format("[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n[network]\n"
+                                              "connect_to = [{}]\n[history]\nconfirm_at_once = [\"404\"]\n",
+                                              connect));
+    const auto r = run_process({tool_path(), "check", "--config", config});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("Newly dead (1)") != std::string::npos);
+}
+
+TEST_CASE("a previous snapshot that cannot be read is never overwritten", "[history][cli]") {
+    TempDir dir;
+    dir.write("list.md", "[x](#nowhere)\n");
+    const auto config = dir.write("config.toml", "[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n");
+    struct Case {
+        std::string content;
+        std::string message;
+    };
+    const std::vector<Case> cases = {
+        {"{\"schema_version\": 1, \"targets\": [", "corrupt or truncated"},
+        {"", "corrupt or truncated"},
+        {"{\"schema_version\": 99}", "newer awesome-health (schema_version 99"},
+        {"[1, 2]", "not a JSON object"},
+        {"{\"schema_version\": 1, \"targets\": [{\"url\": \"x\", \"verdict\": \"exploded\"}]}", "unknown verdict"},
+        {"{\"schema_version\": 1, \"targets\": {}}", "expected an array"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.content);
+        const auto health = dir.write("reports/health.json", c.content);
+        const auto r = run_process({tool_path(), "check", "--config", config});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("health.json") != std::string::npos);
+        CHECK(r.err.find(c.message) != std::string::npos);
+        CHECK(read_file(health) == c.content);
+        CHECK(r.out.empty());
+    }
+}
+
+TEST_CASE("a read-only reports directory is a clear error and keeps the old files", "[history][cli]") {
+    if (::geteuid() == 0) {
+        // Root ignores directory permissions; use a path under a regular file instead.
+        TempDir dir;
+        dir.write("list.md", "[x](#nowhere)\n");
+        dir.write("file", "x");
+        const auto config = dir.write("config.toml",
+                                      "[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n[reports]\ndir = \"file/reports\"\n");
+        const auto r = run_process({tool_path(), "check", "--config", config});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("file/reports") != std::string::npos);
+        return;
+    }
+    TempDir dir;
+    dir.write("list.md", "[x](#nowhere)\n");
+    const auto config = dir.write("config.toml", "[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n");
+    REQUIRE(run_process({tool_path(), "check", "--config", config}).exit_code == 0);
+    const std::string before = read_file(dir.file("reports/health.json"));
+    ::chmod(dir.file("reports").c_str(), 0555);
+    const auto r = run_process({tool_path(), "check", "--config", config});
+    ::chmod(dir.file("reports").c_str(), 0755);
+    CHECK(r.exit_code == 2);
+    CHECK(read_file(dir.file("reports/health.json")) == before);
+}
