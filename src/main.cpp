@@ -34,10 +34,20 @@ int main(int argc, char** argv) {
     auto* check_cmd = app.add_subcommand("check", "check every link and write reports/health.json");
     check_cmd->add_option("LIST", check.list, "Markdown list, path or URL (default: list.source from the configuration)");
     check_cmd->add_flag("-q,--quiet", check.quiet, "no progress output");
-    auto* diff_cmd = app.add_subcommand("diff", "compare two snapshots");
+    ah::DiffOptions diff;
+    auto* diff_cmd = app.add_subcommand("diff", "compare two snapshots (health.json files)");
+    diff_cmd->add_option("OLD", diff.old_path, "the earlier snapshot")->required();
+    diff_cmd->add_option("NEW", diff.new_path, "the later snapshot")->required();
+    diff_cmd->add_option("--format", diff.format, "md or json")->check(CLI::IsMember({"md", "json"}))->default_val("md");
+    diff_cmd->add_option("-o,--output", diff.output, "write to this file (atomically) instead of stdout");
+
+    ah::RenderOptions render;
     auto* render_cmd = app.add_subcommand("render", "render a snapshot as html, md or json");
+    render_cmd->add_option("SNAPSHOT", render.snapshot_path, "a health.json")->required();
+    render_cmd->add_option("--format", render.format, "md or json")->check(CLI::IsMember({"md", "json"}))->default_val("md");
+    render_cmd->add_option("-o,--output", render.output, "write to this file (atomically) instead of stdout");
     auto* issue_cmd = app.add_subcommand("issue", "open, update or close the tracking issue");
-    for (auto* sub : {diff_cmd, render_cmd, issue_cmd}) sub->allow_extras();
+    issue_cmd->allow_extras();
     // Subcommands share --config/--set whether given before or after the command name.
     for (auto* sub : {dump_cmd, check_cmd, diff_cmd, render_cmd, issue_cmd}) {
         sub->add_option("--config", global.config_path, "configuration file");
@@ -61,7 +71,8 @@ int main(int argc, char** argv) {
     const ah::net::CurlGlobal curl;
     if (dump_cmd->parsed()) return ah::run_dump(global, dump);
     if (check_cmd->parsed()) return ah::run_check(global, check);
-    const char* name = diff_cmd->parsed() ? "diff" : render_cmd->parsed() ? "render" : "issue";
-    std::fprintf(stderr, "awesome-health %s: not implemented yet in this version\n", name);
+    if (diff_cmd->parsed()) return ah::run_diff(global, diff);
+    if (render_cmd->parsed()) return ah::run_render(global, render);
+    std::fprintf(stderr, "awesome-health issue: not implemented yet in this version\n");
     return ah::exit_usage;
 }

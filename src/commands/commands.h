@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "ah/config.h"
+#include "ah/diff.h"
+#include "ah/snapshot.h"
 #include "ah/result.h"
 
 namespace ah {
@@ -35,7 +37,21 @@ struct CheckOptions {
     bool quiet = false;
 };
 
+struct DiffOptions {
+    std::string old_path, new_path;
+    std::string format = "md";  // md | json
+    std::string output;         // empty or "-": stdout
+};
+
+struct RenderOptions {
+    std::string snapshot_path;
+    std::string format = "md";  // md | json
+    std::string output;
+};
+
 int run_dump(const GlobalOptions& global, const DumpOptions& options);
+int run_diff(const GlobalOptions& global, const DiffOptions& options);
+int run_render(const GlobalOptions& global, const RenderOptions& options);
 int run_check(const GlobalOptions& global, const CheckOptions& options);
 
 }  // namespace ah
