@@ -121,8 +121,8 @@ if [[ ${SKIP_PEERS:-0} != 1 ]]; then
     measure linkinator-c100 "$linkinator_dead '$out/stdout-linkinator-c100.txt'" -- \
       bench/node_modules/.bin/linkinator "$list" --markdown --concurrency 100 --timeout 10000 --retry --format json
   fi
-  # It prints each dead link twice (as checked and in the summary); count the summary line.
-  measure markdown-link-check "sed -n 's/.*ERROR: \([0-9]*\) dead links found.*/\1/p' '$out/stdout-markdown-link-check.txt'" -- \
+  # It lists each dead link twice (as checked, then again); count its summary line on stderr.
+  measure markdown-link-check "sed -n 's/.*ERROR: \([0-9]*\) dead links found.*/\1/p' '$out/stderr-markdown-link-check.txt'" -- \
     bench/node_modules/.bin/markdown-link-check --config bench/markdown-link-check.json "$list"
 fi
 
