@@ -20,8 +20,11 @@ int main(int argc, char** argv) {
     ah::GlobalOptions global;
     app.add_option("--config", global.config_path,
                    "configuration file (default: ./config.toml when it exists, else built-in defaults)");
+    // One value per --set: a vector option is greedy by default and would swallow the LIST
+    // argument after it ("check --set k=v list.md").
     app.add_option("--set", global.overrides, "override one configuration key: KEY=VALUE (repeatable)")
-        ->type_name("KEY=VALUE");
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
 
     ah::DumpOptions dump;
     auto* dump_cmd = app.add_subcommand("dump", "extract entries, links and offline findings (no network)");
@@ -51,7 +54,9 @@ int main(int argc, char** argv) {
     // Subcommands share --config/--set whether given before or after the command name.
     for (auto* sub : {dump_cmd, check_cmd, diff_cmd, render_cmd, issue_cmd}) {
         sub->add_option("--config", global.config_path, "configuration file");
-        sub->add_option("--set", global.overrides, "override one configuration key: KEY=VALUE")->type_name("KEY=VALUE");
+        sub->add_option("--set", global.overrides, "override one configuration key: KEY=VALUE")
+            ->type_name("KEY=VALUE")
+            ->allow_extra_args(false);
     }
 
     try {

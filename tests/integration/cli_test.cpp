@@ -112,6 +112,19 @@ TEST_CASE("the list comes from the configuration, relative to the config file", 
     CHECK(over.err.find("over the limit of 10 bytes") != std::string::npos);
 }
 
+TEST_CASE("--set takes one value each time, so LIST may follow it", "[cli]") {
+    TempDir dir;
+    const auto list = dir.write("list.md", "|A|Paper|\n|---|---|\n|x|[p](https://a.example.org/)|\n");
+    auto r = run_process({tool_path(), "dump", "--format", "text", "--set", "list.max_bytes=1000", list});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("1 entries, 1 links") != std::string::npos);
+    // Repeated, before and after the command name; the last one given for a key wins.
+    r = run_process({tool_path(), "--set", "list.max_bytes=10", "dump", "--set", "check.timeout_ms=5000", "--set",
+                     "list.max_bytes=20", list});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("over the limit of 20 bytes") != std::string::npos);
+}
+
 TEST_CASE("usage: --help, --version, unknown commands", "[cli]") {
     auto r = run_process({tool_path(), "--help"});
     CHECK(r.exit_code == 0);
