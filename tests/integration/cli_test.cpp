@@ -112,7 +112,7 @@ TEST_CASE("the list comes from the configuration, relative to the config file", 
     CHECK(over.err.find("over the limit of 10 bytes") != std::string::npos);
 }
 
-TEST_CASE("--set takes one value each time, so LIST may follow it", "[cli]") {
+TEST_CASE("cli: --set takes one value each time, so LIST may follow it", "[cli]") {
     TempDir dir;
     const auto list = dir.write("list.md", "|A|Paper|\n|---|---|\n|x|[p](https://a.example.org/)|\n");
     auto r = run_process({tool_path(), "dump", "--format", "text", "--set", "list.max_bytes=1000", list});
