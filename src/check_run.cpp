@@ -91,7 +91,23 @@ RunOutcome run_checks(const Catalog& catalog, const Config& config, const RunHoo
     // it is cancelled when the last check finishes so that io.run() returns at once.
     boost::asio::steady_timer ticker(io);
 
-    for (std::size_t i = 0; i < catalog.targets.size(); ++i) {
+    // Longest expected first (LPT): links that were slow last run start before fast ones.
+    // Unknown links are expected to be as slow as the median known one.
+    std::vector<std::size_t> order(catalog.targets.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (!hooks.previous_elapsed.empty()) {
+        std::vector<std::chrono::milliseconds> known;
+        for (const auto& [url, ms] : hooks.previous_elapsed) known.push_back(ms);
+        std::nth_element(known.begin(), known.begin() + static_cast<std::ptrdiff_t>(known.size() / 2), known.end());
+        const auto median = known[known.size() / 2];
+        std::vector<std::chrono::milliseconds> expected(order.size(), median);
+        for (std::size_t i = 0; i < order.size(); ++i)
+            if (const auto it = hooks.previous_elapsed.find(catalog.targets[i].url); it != hooks.previous_elapsed.end())
+                expected[i] = it->second;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return expected[a] > expected[b]; });
+    }
+
+    for (const std::size_t i : order) {
         const Target& target = catalog.targets[i];
         const RoutingDecision route = router.route(target);
         CheckResult& slot = outcome.results[i];

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct RunOutcome {
 
 struct RunHooks {
     std::FILE* progress = stderr;  // nullptr: no progress output
+    // How long each URL took last time (from the previous snapshot). Known-slow links are
+    // started first, so a 2 s link does not start last behind a host's queue of fast ones.
+    std::map<std::string, std::chrono::milliseconds> previous_elapsed;
 };
 
 // Checks every target (filters, remap and per-host rules from `config`). Never throws;

@@ -81,6 +81,9 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     const Catalog catalog = extract_catalog(*text, source);
     RunHooks hooks;
     hooks.progress = options.quiet ? nullptr : stderr;
+    if (previous->has_value())
+        for (const auto& t : previous->value().targets)
+            if (t.result.verdict != Verdict::skipped) hooks.previous_elapsed[t.url] = t.result.elapsed;
     const RunOutcome outcome = run_checks(catalog, *config, hooks);
     if (outcome.network_unavailable) {
         std::fprintf(stderr, "awesome-health: network unavailable: %s; no report written, history unchanged\n",

@@ -63,7 +63,11 @@ const CheckResult& result_for(const Catalog& c, const RunOutcome& o, std::string
     throw;
 }
 
-RunOutcome run(const Catalog& c, const Config& config) { return run_checks(c, config, RunHooks{nullptr}); }
+RunOutcome run(const Catalog& c, const Config& config) {
+    RunHooks hooks;
+    hooks.progress = nullptr;
+    return run_checks(c, config, hooks);
+}
 
 // A port on 127.0.0.1 that nothing listens on.
 std::uint16_t closed_port() {
@@ -393,4 +397,23 @@ TEST_CASE("check: the outage guard trips when every host is unreachable, not whe
         CHECK_FALSE(o.network_unavailable);
         CHECK(result_for(c, o, "http://delta.test/").verdict == Verdict::error);
     }
+}
+
+TEST_CASE("check: links that were slow last run start first", "[check]") {
+    FixtureServer server;
+    server.on("alpha.test", "*", status(200));
+    Config config = test_config(server, {"alpha.test"});
+    config.check.per_host_in_flight = 1;
+    const Catalog c = list_of({"http://alpha.test/fast1", "http://alpha.test/fast2", "http://alpha.test/slow",
+                               "http://alpha.test/new"});
+    RunHooks hooks;
+    hooks.progress = nullptr;
+    hooks.previous_elapsed = {{"http://alpha.test/fast1", 50ms}, {"http://alpha.test/fast2", 60ms},
+                              {"http://alpha.test/slow", 2000ms}};
+    run_checks(c, config, hooks);
+    const auto requests = server.requests("alpha.test");
+    REQUIRE(requests.size() == 4);
+    CHECK(requests[0].path == "/slow");
+    CHECK(requests[1].path == "/fast2");  // unknown "/new" is expected to take the median (60 ms)
+    CHECK(requests[3].path == "/fast1");
 }
