@@ -497,10 +497,10 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
     void rate_limit_stop(bool rest) {
         const auto [kept, none] = keep_previous_for_unanswered("GitHub rate limit");
         std::string w = fmt::format(
-            "GitHub {} rate limit reached{}: {} {} keep their previous metadata, {} {} not checked",
+            "GitHub {} rate limit reached{}: previous metadata kept for {} {}, {} not checked",
             rest ? "API" : "GraphQL",
             out.rate_reset_at.empty() ? "" : fmt::format(" (resets at {})", out.rate_reset_at), kept,
-            kept == 1 ? "repository" : "repositories", none, none == 1 ? "was" : "were");
+            kept == 1 ? "repository" : "repositories", none);
         if (rest) w += "; set GITHUB_TOKEN for a higher limit";
         out.warnings.push_back(std::move(w));
         finish();
