@@ -196,8 +196,8 @@ bool is_rate_limit_answer(const HttpResponse& r) {
     return text::icontains(r.body, "rate limit");
 }
 
-// How long GitHub asks us to wait: Retry-After, else x-ratelimit-reset (epoch seconds)
-// when the quota is spent, else a GraphQL resetAt.
+// How long GitHub asks us to wait: Retry-After, else x-ratelimit-reset (epoch seconds),
+// else a GraphQL resetAt; for a 403/429 that names no wait, GitHub's advice of one minute.
 std::optional<std::chrono::seconds> rate_limit_wait(const HttpResponse& r, std::string_view reset_at) {
     if (const auto retry_after = r.header("retry-after")) {
         if (auto wait = parse_retry_after(*retry_after, std::chrono::system_clock::now())) return wait;
@@ -209,6 +209,7 @@ std::optional<std::chrono::seconds> rate_limit_wait(const HttpResponse& r, std::
     if (!reset_at.empty()) {
         if (const auto when = parse_iso8601_utc(reset_at)) return until(*when);
     }
+    if (r.status == 403 || r.status == 429) return secondary_limit_default_wait;
     return std::nullopt;
 }
 
@@ -626,7 +627,7 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
 
     void on_graphql(const HttpResponse& r) {
         note_rate_headers(r);
-        if (r.error != TransportError::none && r.status == 0)
+        if (r.error != TransportError::none)
             return retry_batch("GitHub GraphQL request failed: " + describe_transport(r));
         if (r.status == 401) {
             out.auth_failed = true;
@@ -750,7 +751,7 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
     void on_rest(const HttpResponse& r) {
         note_rate_headers(r);
         const std::size_t i = rest_queue[next];
-        if (r.error != TransportError::none && r.status == 0)
+        if (r.error != TransportError::none)
             return retry_rest("GitHub API request failed: " + describe_transport(r));
         if (r.status == 200) {
             if (r.body_truncated) return fail_rest("GitHub REST answer too large");

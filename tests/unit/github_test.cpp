@@ -18,6 +18,7 @@
 #include "ah/github.h"
 #include "ah/json_writer.h"
 #include "net/http_engine.h"
+#include "net/polite_transport.h"
 #include "support/fixture_server.h"
 
 using namespace ah;
@@ -651,4 +652,60 @@ TEST_CASE("github: an empty list finishes without a request", "[github]") {
     const GithubLookup l = lookup(server, settings_for(true), {});
     CHECK(l.repos.empty());
     CHECK(server.total_hits() == 0);
+}
+
+TEST_CASE("github: the client runs through the politeness policy", "[github]") {
+    FixtureServer server;
+    const std::vector<std::string> repos = {"a/one", "b/two"};
+    server.on(api_host, "/graphql", fake_graphql(world_of(repos)), "POST");
+    boost::asio::io_context io;
+    EngineOptions options;
+    options.connect_to.push_back(fmt::format("{}:80:127.0.0.1:{}", api_host, server.http_port()));
+    net::HttpEngine engine(io, options);
+    net::PoliteClient polite(io, engine);
+    net::PoliteTransport transport(polite);
+    GithubSettings s = settings_for(true);
+    s.batch_size = 1;
+    GithubClient client(io, transport, s);
+    std::optional<GithubLookup> result;
+    client.lookup(repos, [&](GithubLookup l) { result = std::move(l); });
+    io.run_for(10s);
+    REQUIRE(result);
+    CHECK(result->repos.at("a/one").exists);
+    CHECK(result->repos.at("b/two").exists);
+    const auto stats = polite.host_stats();
+    REQUIRE(stats.size() == 1);
+    CHECK(stats[0].host == api_host);
+    CHECK(stats[0].requests_finished == 2);
+}
+
+TEST_CASE("github: REST waits for a near quota reset and goes on", "[github]") {
+    FixtureServer server;
+    server.on(api_host, "/repos/a/one",
+              json_reply(200, R"({"full_name":"a/one"})",
+                         {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", epoch_in(1s)}}));
+    server.on(api_host, "/repos/b/two", json_reply(200, R"({"full_name":"b/two"})"));
+    const GithubLookup l = lookup(server, settings_for(false), {"a/one", "b/two"});
+    CHECK(repo(l, "a/one").exists);
+    CHECK(repo(l, "b/two").exists);
+    CHECK_FALSE(repo(l, "b/two").stale_copy);
+    CHECK(l.warnings.empty());
+    const auto requests = server.requests(api_host);
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1].at - requests[0].at >= 200ms);
+}
+
+TEST_CASE("github: a connection reset mid-answer is retried", "[github]") {
+    FixtureServer server;
+    const std::vector<std::string> repos = {"a/one"};
+    Reply broken = json_reply(200, std::string(4000, ' ') + "{}");
+    broken.fault = ah::testing::Fault::reset_mid_body;
+    auto fake = fake_graphql(world_of(repos));
+    auto hits = std::make_shared<std::atomic<int>>(0);
+    server.on(api_host, "/graphql", [hits, fake, broken](const RecordedRequest& r) {
+        return (*hits)++ == 0 ? broken : fake(r);
+    }, "POST");
+    const GithubLookup l = lookup(server, settings_for(true), repos);
+    CHECK(l.graphql_requests == 2);
+    CHECK(repo(l, "a/one").exists);
 }
