@@ -191,16 +191,19 @@ bool is_rate_limit_answer(const HttpResponse& r) {
     if (r.status == 429) return true;
     if (r.status != 403) return false;
     if (r.header("retry-after")) return true;
-    if (const auto remaining = r.header("x-ratelimit-remaining"); remaining && parse_int(*remaining) == 0)
+    if (const auto remaining = r.header("x-ratelimit-remaining");
+        remaining && parse_int(*remaining) == 0)
         return true;
     return text::icontains(r.body, "rate limit");
 }
 
 // How long GitHub asks us to wait: Retry-After, else x-ratelimit-reset (epoch seconds),
 // else a GraphQL resetAt; for a 403/429 that names no wait, GitHub's advice of one minute.
-std::optional<std::chrono::seconds> rate_limit_wait(const HttpResponse& r, std::string_view reset_at) {
+std::optional<std::chrono::seconds> rate_limit_wait(const HttpResponse& r,
+                                                    std::string_view reset_at) {
     if (const auto retry_after = r.header("retry-after")) {
-        if (auto wait = parse_retry_after(*retry_after, std::chrono::system_clock::now())) return wait;
+        if (auto wait = parse_retry_after(*retry_after, std::chrono::system_clock::now()))
+            return wait;
     }
     if (const auto reset = r.header("x-ratelimit-reset")) {
         if (const auto epoch = parse_int(*reset))
@@ -237,7 +240,9 @@ bool RepoInfo::renamed() const {
     return !name_with_owner.empty() && !text::iequals(name_with_owner, listed);
 }
 
-std::string github_repo_key(std::string_view listed) { return text::to_lower(listed); }
+std::string github_repo_key(std::string_view listed) {
+    return text::to_lower(listed);
+}
 
 bool is_github_repo_name(std::string_view listed) {
     const auto slash = listed.find('/');
@@ -257,7 +262,8 @@ std::string build_graphql_query(const std::vector<std::string>& repos) {
     q += fmt::format("fragment repo on Repository {{ {} }}\n", repo_fields);
     if (repos.empty()) {
         // A query may not declare an empty variable list.
-        q = fmt::format("query AwesomeHealthRepos {{\n  rateLimit {{ cost remaining resetAt }}\n}}\n");
+        q = fmt::format(
+            "query AwesomeHealthRepos {{\n  rateLimit {{ cost remaining resetAt }}\n}}\n");
     }
     return q;
 }
@@ -323,8 +329,8 @@ GraphqlBatchResult parse_graphql_response(std::string_view json,
     }
 
     simdjson::dom::element data;
-    const bool has_data = result.error.empty() && doc["data"].get(data) == simdjson::SUCCESS &&
-                          data.is_object();
+    const bool has_data =
+        result.error.empty() && doc["data"].get(data) == simdjson::SUCCESS && data.is_object();
     if (has_data) {
         simdjson::dom::element rate;
         if (data["rateLimit"].get(rate) == simdjson::SUCCESS && rate.is_object()) {
@@ -365,7 +371,8 @@ RepoInfo parse_rest_repo(std::string_view json, const std::string& listed) {
     simdjson::dom::element doc;
     const auto parsed = parser.parse(json.data(), json.size()).get(doc);
     if (parsed != simdjson::SUCCESS) {
-        info.error = fmt::format("GitHub REST answer is not JSON ({})", simdjson::error_message(parsed));
+        info.error =
+            fmt::format("GitHub REST answer is not JSON ({})", simdjson::error_message(parsed));
         return info;
     }
     info.name_with_owner = string_field(doc, "full_name");
@@ -416,18 +423,19 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
     std::string api_origin;
     GithubLookup out;
     std::vector<std::string> names;  // unique listed names, first spelling wins
+    std::vector<std::string> keys;   // github_repo_key(names[i])
     bool finished = false;
+    std::string url;    // of the request in flight (changes when a redirect is followed)
+    int redirects = 0;  // followed for the request in flight
 
-    // GraphQL
+    // GraphQL: batches still to answer, the front one in flight.
     std::deque<Batch> batches;
-    // REST
-    std::size_t next = 0;  // index into `names` of the repository being looked up
-    int attempts = 0;
-    int redirects = 0;
-    std::string url;
+    // REST: indices into `names`, one request at a time.
+    std::vector<std::size_t> rest_queue;
+    std::size_t next = 0;  // position in rest_queue of the repository being looked up
+    int attempts = 0;      // retries used for it
 
     const std::string& key(std::size_t i) const { return keys[i]; }
-    std::vector<std::string> keys;
 
     void start(std::vector<std::string> repos) {
         std::set<std::string> seen;
@@ -455,15 +463,14 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
             const std::size_t size = static_cast<std::size_t>(std::max(1, settings.batch_size));
             for (std::size_t at = 0; at < valid.size(); at += size) {
                 Batch b;
-                b.items.assign(valid.begin() + static_cast<std::ptrdiff_t>(at),
-                               valid.begin() + static_cast<std::ptrdiff_t>(std::min(at + size, valid.size())));
+                b.items.assign(
+                    valid.begin() + static_cast<std::ptrdiff_t>(at),
+                    valid.begin() + static_cast<std::ptrdiff_t>(std::min(at + size, valid.size())));
                 batches.push_back(std::move(b));
             }
             next_batch();
         }
     }
-
-    std::vector<std::size_t> rest_queue;
 
     void store(std::size_t i, RepoInfo info) {
         info.listed = names[i];
@@ -500,8 +507,8 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
         std::string w = fmt::format(
             "GitHub {} rate limit reached{}: previous metadata kept for {} {}, {} not checked",
             rest ? "API" : "GraphQL",
-            out.rate_reset_at.empty() ? "" : fmt::format(" (resets at {})", out.rate_reset_at), kept,
-            kept == 1 ? "repository" : "repositories", none);
+            out.rate_reset_at.empty() ? "" : fmt::format(" (resets at {})", out.rate_reset_at),
+            kept, kept == 1 ? "repository" : "repositories", none);
         if (rest) w += "; set GITHUB_TOKEN for a higher limit";
         out.warnings.push_back(std::move(w));
         finish();
@@ -521,7 +528,8 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
         // Belt and braces: nothing GitHub or curl said may echo the token back to people.
         if (!settings.token.empty()) {
             auto scrub = [&](std::string& s) {
-                for (auto at = s.find(settings.token); at != std::string::npos; at = s.find(settings.token))
+                for (auto at = s.find(settings.token); at != std::string::npos;
+                     at = s.find(settings.token))
                     s.replace(at, settings.token.size(), "***");
             };
             for (auto& [k, info] : out.repos) scrub(info.error);
@@ -535,8 +543,8 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
 
     void after(std::chrono::milliseconds delay, std::function<void()> then) {
         timer.expires_after(delay);
-        timer.async_wait([self = shared_from_this(), then = std::move(then)](
-                             const boost::system::error_code& ec) {
+        timer.async_wait([self = shared_from_this(),
+                          then = std::move(then)](const boost::system::error_code& ec) {
             if (ec || self->dead()) return;
             then();
         });
@@ -561,7 +569,8 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
                 out.rate_remaining = static_cast<int>(std::clamp<std::int64_t>(*n, 0, INT32_MAX));
         }
         if (const auto reset = r.header("x-ratelimit-reset")) {
-            if (const auto epoch = parse_int(*reset)) out.rate_reset_at = format_iso8601_utc(*epoch);
+            if (const auto epoch = parse_int(*reset))
+                out.rate_reset_at = format_iso8601_utc(*epoch);
         }
     }
 
@@ -661,8 +670,10 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
                 url = *target;
                 return send_batch();
             }
-            return fail_batch(fmt::format("GitHub GraphQL endpoint redirected (HTTP {}) "
-                                          "away from the API host: not followed", r.status));
+            return fail_batch(
+                fmt::format("GitHub GraphQL endpoint redirected (HTTP {}) "
+                            "away from the API host: not followed",
+                            r.status));
         }
         if (is_rate_limit_answer(r)) return wait_or_give_up_graphql(rate_limit_wait(r, {}));
         if (r.status >= 500) return retry_batch(http_error(r));
@@ -673,7 +684,8 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
         GraphqlBatchResult result = parse_graphql_response(r.body, names_in_batch);
         if (result.remaining) out.rate_remaining = result.remaining;
         if (!result.reset_at.empty()) out.rate_reset_at = result.reset_at;
-        if (result.rate_limited) return wait_or_give_up_graphql(rate_limit_wait(r, result.reset_at));
+        if (result.rate_limited)
+            return wait_or_give_up_graphql(rate_limit_wait(r, result.reset_at));
         for (auto i : batches.front().items) {
             auto found = result.repos.find(key(i));
             if (found != result.repos.end()) store(i, std::move(found->second));
@@ -777,8 +789,10 @@ struct GithubClient::Run : std::enable_shared_from_this<Run> {
             // A renamed or transferred repository answers 301 to /repositories/{id}.
             const auto target = api_redirect(r);
             if (!target)
-                return fail_rest(fmt::format("GitHub API redirected (HTTP {}) away from the API host: "
-                                             "not followed", r.status));
+                return fail_rest(
+                    fmt::format("GitHub API redirected (HTTP {}) away from the API host: "
+                                "not followed",
+                                r.status));
             if (redirects >= max_api_redirects) return fail_rest("too many GitHub API redirects");
             ++redirects;
             url = *target;

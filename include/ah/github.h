@@ -36,8 +36,8 @@ struct RepoInfo {
     std::string pushed_at;       // ISO 8601
     std::string last_commit_at;  // ISO 8601, the default branch's last commit (GraphQL only)
     bool archived = false, disabled = false, fork = false;
-    std::string license;  // SPDX id ("MIT", "NOASSERTION") or ""
-    std::string etag;     // of the REST answer, for the next run's If-None-Match
+    std::string license;      // SPDX id ("MIT", "NOASSERTION") or ""
+    std::string etag;         // of the REST answer, for the next run's If-None-Match
     bool stale_copy = false;  // not refreshed this run (rate limit, auth): previous metadata kept
     std::string error;        // the lookup failed: a verdict "error", never "dead"
 
@@ -49,7 +49,7 @@ struct GithubSettings {
     std::string api_url{default_github_api_url};  // GraphQL at {api_url}/graphql,
                                                   // REST at {api_url}/repos/{owner}/{name}
     std::string token;  // GITHUB_TOKEN (read by the caller); empty selects REST mode
-    int batch_size = default_github_batch_size;  // repositories per GraphQL request
+    int batch_size = default_github_batch_size;    // repositories per GraphQL request
     int max_retries = default_github_max_retries;  // per request, for 5xx, transport
                                                    // failures and waited-out rate limits
     std::chrono::milliseconds timeout = default_github_timeout;  // per request
@@ -69,7 +69,7 @@ struct GithubLookup {
     std::optional<int> rate_remaining;  // as last reported by GitHub
     std::string rate_reset_at;          // ISO 8601, as last reported by GitHub
     std::vector<std::string> warnings;  // for people; never contain the token
-    bool auth_failed = false;  // GitHub refused the token (401): metadata skipped
+    bool auth_failed = false;           // GitHub refused the token (401): metadata skipped
 };
 
 // The map key of a listed repository: "owner/name" lower-cased (GitHub names are
