@@ -109,17 +109,4 @@ class PoliteClient {
     std::size_t queued_ = 0;
 };
 
-// Lets a stage written against HttpTransport (the API clients) go through the
-// politeness policy: one engine, one set of limits for every request of a run.
-class PoliteTransport final : public HttpTransport {
-  public:
-    explicit PoliteTransport(PoliteClient& client) : client_(client) {}
-    void start(HttpRequest request, DoneCallback done) override {
-        client_.submit(std::move(request), std::move(done));
-    }
-
-  private:
-    PoliteClient& client_;
-};
-
 }  // namespace ah::net
