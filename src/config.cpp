@@ -304,25 +304,26 @@ const std::vector<KeySpec>& key_table() {
             },
             &HostOverride::skip, done));
 
-        t.push_back(bool_key("github.enabled", later, [](Config& c) -> bool& { return c.github.enabled; }));
-        t.push_back(string_key("github.api_url", later, [](Config& c) -> std::string& { return c.github.api_url; }));
-        t.push_back(int_key("github.batch_size", 1, 100, later, [](Config& c) -> int& { return c.github.batch_size; }));
-        t.push_back(int_key("github.stale_after_days", 1, 36500, later,
+        t.push_back(bool_key("github.enabled", done, [](Config& c) -> bool& { return c.github.enabled; }));
+        t.push_back(string_key("github.api_url", done, [](Config& c) -> std::string& { return c.github.api_url; }));
+        t.push_back(int_key("github.batch_size", 1, 100, done, [](Config& c) -> int& { return c.github.batch_size; }));
+        t.push_back(int_key("github.stale_after_days", 1, 36500, done,
                             [](Config& c) -> int& { return c.github.stale_after_days; }));
 
-        t.push_back(bool_key("arxiv.enabled", later, [](Config& c) -> bool& { return c.arxiv.enabled; }));
-        t.push_back(string_key("arxiv.api_url", later, [](Config& c) -> std::string& { return c.arxiv.api_url; }));
-        t.push_back(int_key("arxiv.batch_size", 1, 2000, later, [](Config& c) -> int& { return c.arxiv.batch_size; }));
-        t.push_back(int_key("arxiv.min_interval_ms", arxiv_min_interval_ms, 600000, later,
+        t.push_back(bool_key("arxiv.enabled", done, [](Config& c) -> bool& { return c.arxiv.enabled; }));
+        t.push_back(string_key("arxiv.api_url", done, [](Config& c) -> std::string& { return c.arxiv.api_url; }));
+        t.push_back(int_key("arxiv.batch_size", 1, 2000, done, [](Config& c) -> int& { return c.arxiv.batch_size; }));
+        t.push_back(int_key("arxiv.min_interval_ms", arxiv_min_interval_ms, 600000, done,
                             [](Config& c) -> int& { return c.arxiv.min_interval_ms; }));
 
-        t.push_back(bool_key("huggingface.enabled", later, [](Config& c) -> bool& { return c.huggingface.enabled; }));
-        t.push_back(string_key("huggingface.api_url", later,
+        t.push_back(bool_key("huggingface.enabled", done, [](Config& c) -> bool& { return c.huggingface.enabled; }));
+        t.push_back(string_key("huggingface.api_url", done,
                                [](Config& c) -> std::string& { return c.huggingface.api_url; }));
-        t.push_back(bool_key("wayback.enabled", later, [](Config& c) -> bool& { return c.wayback.enabled; }));
-        t.push_back(string_key("wayback.api_url", later, [](Config& c) -> std::string& { return c.wayback.api_url; }));
+        t.push_back(bool_key("wayback.enabled", done, [](Config& c) -> bool& { return c.wayback.enabled; }));
+        t.push_back(string_key("wayback.api_url", done, [](Config& c) -> std::string& { return c.wayback.api_url; }));
 
-        KeySpec aliases{"venues.aliases", "table of strings", 0, 0, {}, later, {}, {}};
+        t.push_back(string_key("venues.file", done, [](Config& c) -> std::string& { return c.venues.file; }));
+        KeySpec aliases{"venues.aliases", "table of strings", 0, 0, {}, done, {}, {}};
         aliases.apply = [](Config& c, const toml::node& n, const std::string&) -> std::string {
             const auto* aliases_table = n.as_table();
             if (aliases_table == nullptr) return fmt::format("expected a table of \"written\" = \"Venue\" strings, got {}", describe(n));

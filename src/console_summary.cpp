@@ -48,6 +48,23 @@ std::string render_console_summary(const Diff& diff, const Snapshot& s, bool col
     out += fmt::format("\n{} targets: {}\n", s.targets.size(), totals);
     out += fmt::format("{} requests in {:.1f} s, {} retries, {} answers of 429/503\n", s.requests,
                        static_cast<double>(s.duration_ms) / 1000.0, s.retries, s.rate_limited);
+    const ApiStats& api = s.api;
+    if (api.github_repositories > 0)
+        out += fmt::format("GitHub: {} repositories in {} GraphQL and {} REST requests ({} not modified)\n",
+                           api.github_repositories, api.github_graphql_requests, api.github_rest_requests,
+                           api.github_not_modified);
+    if (api.arxiv_ids > 0)
+        out += fmt::format("arXiv: {} ids in {} requests{}\n", api.arxiv_ids, api.arxiv_requests,
+                           api.arxiv_min_spacing_ms >= 0 ? fmt::format(", at least {} ms apart", api.arxiv_min_spacing_ms)
+                                                         : std::string());
+    if (api.huggingface_requests > 0) out += fmt::format("HuggingFace: {} requests\n", api.huggingface_requests);
+    if (api.wayback_requests > 0) out += fmt::format("Wayback Machine: {} requests\n", api.wayback_requests);
+    for (const auto& warning : s.warnings) out += paint("33", "warning: " + warning) + "\n";
+    if (!s.suggestions.empty()) {
+        out += "suggestions:\n";
+        for (const auto& g : s.suggestions)
+            out += fmt::format("  {} (line {}): maybe {} — {}\n", g.entry, g.line, mask_credentials(g.url), g.evidence);
+    }
     std::vector<HostSummary> slow = s.hosts;
     std::sort(slow.begin(), slow.end(), [](const auto& a, const auto& b) { return a.slowest > b.slowest; });
     if (!slow.empty()) {

@@ -96,6 +96,12 @@ Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const
             }
             t.occurrences.push_back(std::move(o));
         }
+        if (i < outcome.repos.size()) {
+            t.repo = outcome.repos[i];
+            t.paper = outcome.papers[i];
+            t.hub = outcome.hubs[i];
+            t.archive_url = outcome.archive_urls[i];
+        }
         const TargetRecord* before = previous ? previous->find_target(t.url) : nullptr;
         if (before) {
             t.history = before->history;
@@ -122,6 +128,11 @@ Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const
                         f.url, f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
         s.findings.push_back(std::move(r));
     }
+
+    s.findings.insert(s.findings.end(), outcome.findings.begin(), outcome.findings.end());
+    s.suggestions = outcome.suggestions;
+    s.api = outcome.api;
+    s.warnings = outcome.warnings;
 
     if (previous) s.runs = previous->runs;
     RunPoint point{inputs.generated_at, 0, 0, 0, 0, 0, 0};
@@ -251,6 +262,25 @@ std::string snapshot_to_json(const Snapshot& s) {
         w.field("line", f.line).field("url", mask_credentials(f.url)).field("entry", f.entry);
         w.field("evidence", f.evidence).end_object();
     }
+    w.end_array();
+
+    w.key("suggestions").begin_array();
+    for (const auto& g : s.suggestions) {
+        w.begin_object().field("entry", g.entry).field("line", g.line).field("url", mask_credentials(g.url));
+        w.field("evidence", g.evidence).end_object();
+    }
+    w.end_array();
+
+    w.key("api").begin_object();
+    w.field("github_graphql_requests", s.api.github_graphql_requests).field("github_rest_requests", s.api.github_rest_requests);
+    w.field("github_not_modified", s.api.github_not_modified).field("github_repositories", s.api.github_repositories);
+    w.field("arxiv_requests", s.api.arxiv_requests).field("arxiv_ids", s.api.arxiv_ids);
+    w.field("arxiv_min_spacing_ms", s.api.arxiv_min_spacing_ms);
+    w.field("huggingface_requests", s.api.huggingface_requests).field("wayback_requests", s.api.wayback_requests);
+    w.end_object();
+
+    w.key("warnings").begin_array();
+    for (const auto& warning : s.warnings) w.value(warning);
     w.end_array();
 
     w.key("hosts").begin_array();
@@ -491,6 +521,41 @@ Result<Snapshot> parse_snapshot(std::string_view json, const std::string& name) 
                                            rd.str(e, "message", "findings[]"), static_cast<int>(rd.num(e, "line", "findings[]")),
                                            rd.str(e, "url", "findings[]"), rd.str(e, "entry", "findings[]"),
                                            rd.str(e, "evidence", "findings[]")});
+    }
+    for (element e : rd.arr(root, "suggestions", "snapshot"))
+        s.suggestions.push_back(Suggestion{rd.str(e, "entry", "suggestions[]"),
+                                           static_cast<int>(rd.num(e, "line", "suggestions[]")),
+                                           rd.str(e, "url", "suggestions[]"), rd.str(e, "evidence", "suggestions[]")});
+    if (element api; root["api"].get(api) == simdjson::SUCCESS) {
+        s.api.github_graphql_requests = static_cast<int>(rd.num(api, "github_graphql_requests", "api"));
+        s.api.github_rest_requests = static_cast<int>(rd.num(api, "github_rest_requests", "api"));
+        s.api.github_not_modified = static_cast<int>(rd.num(api, "github_not_modified", "api"));
+        s.api.github_repositories = static_cast<int>(rd.num(api, "github_repositories", "api"));
+        s.api.arxiv_requests = static_cast<int>(rd.num(api, "arxiv_requests", "api"));
+        s.api.arxiv_ids = static_cast<int>(rd.num(api, "arxiv_ids", "api"));
+        s.api.arxiv_min_spacing_ms = rd.num(api, "arxiv_min_spacing_ms", "api");
+        s.api.huggingface_requests = static_cast<int>(rd.num(api, "huggingface_requests", "api"));
+        s.api.wayback_requests = static_cast<int>(rd.num(api, "wayback_requests", "api"));
+    }
+    for (element e : rd.arr(root, "warnings", "snapshot")) {
+        std::string_view v;
+        if (e.get(v) == simdjson::SUCCESS) s.warnings.emplace_back(v);
+    }
+    for (element e : rd.arr(root, "hosts", "snapshot")) {
+        HostSummary h;
+        h.host = rd.str(e, "host", "hosts[]");
+        h.targets = static_cast<std::size_t>(rd.num(e, "targets", "hosts[]"));
+        h.requests = static_cast<std::uint64_t>(rd.num(e, "requests", "hosts[]"));
+        h.peak_in_flight = static_cast<int>(rd.num(e, "peak_in_flight", "hosts[]"));
+        h.rate_limited = static_cast<std::uint64_t>(rd.num(e, "rate_limited", "hosts[]"));
+        h.slowest = std::chrono::milliseconds(rd.num(e, "slowest_ms", "hosts[]"));
+        h.connection_failures = static_cast<std::size_t>(rd.num(e, "connection_failures", "hosts[]"));
+        s.hosts.push_back(std::move(h));
+    }
+    if (element summary; root["summary"].get(summary) == simdjson::SUCCESS) {
+        s.requests = static_cast<std::size_t>(rd.num(summary, "requests", "summary"));
+        s.retries = static_cast<std::size_t>(rd.num(summary, "retries", "summary"));
+        s.rate_limited = static_cast<std::size_t>(rd.num(summary, "rate_limited", "summary"));
     }
     for (element e : rd.arr(root, "runs", "snapshot")) {
         RunPoint p;

@@ -2,6 +2,8 @@
 // Atom feed parser that turns an answer into found / missing / failed ids.
 #pragma once
 
+#include "ah/defaults.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -26,7 +28,6 @@ class HttpTransport;
 // a time (https://info.arxiv.org/help/api/tou.html). ArxivSettings::min_interval is never
 // allowed below this, whatever configuration passes.
 inline constexpr std::chrono::milliseconds arxiv_min_interval_floor{3000};
-inline constexpr int default_arxiv_batch_size = 100;
 // The API refuses to return more than this many results per call (User's Manual 3.1.1.2).
 inline constexpr int max_arxiv_batch_size = 2000;
 inline constexpr int default_arxiv_max_retries = 3;

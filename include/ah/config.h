@@ -2,6 +2,8 @@
 // (toml++) with command-line overrides. Precedence: command line > config file > defaults.
 #pragma once
 
+#include "ah/defaults.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,8 +24,6 @@ inline constexpr int default_per_host_in_flight = 8;
 inline constexpr int default_min_interval_ms = 50;
 inline constexpr int default_get_body_cap_bytes = 64 * 1024;
 inline constexpr int arxiv_min_interval_ms = 3000;  // arXiv's documented rule, enforced
-inline constexpr int default_github_batch_size = 50;
-inline constexpr int default_arxiv_batch_size = 100;
 inline constexpr int default_stale_after_days = 365;
 inline constexpr int default_confirm_after = 2;
 
@@ -112,6 +112,9 @@ struct Config {
         std::string api_url = "https://archive.org";
     } wayback;
 
+    struct Venues {
+        std::string file = "data/venues.toml";
+    } venues;
     std::map<std::string, std::string> venue_aliases;
 
     struct History {

@@ -2,6 +2,8 @@
 // lookups without one, and the pure query builders and response parsers behind them.
 #pragma once
 
+#include "ah/defaults.h"
+
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
@@ -21,7 +23,6 @@ class HttpTransport;
 }
 
 inline constexpr std::string_view default_github_api_url = "https://api.github.com";
-inline constexpr int default_github_batch_size = 50;
 inline constexpr int default_github_max_retries = 3;
 inline constexpr std::chrono::milliseconds default_github_timeout{30000};
 inline constexpr std::chrono::seconds default_github_max_rate_limit_wait{60};

@@ -10,6 +10,7 @@
 
 #include "ah/catalog.h"
 #include "ah/check_run.h"
+#include "ah/metadata.h"
 #include "ah/result.h"
 #include "ah/verdict.h"
 
@@ -30,26 +31,6 @@ struct Occurrence {
     std::string role;
     std::string entry;    // display name of the row, "" outside tables
     std::string section;
-};
-
-struct RepoMeta {
-    std::string name_with_owner, url, pushed_at, last_commit_at, license, etag, fetched_at;
-    std::int64_t stars = 0;
-    bool archived = false, disabled = false, fork = false, stale_copy = false;
-};
-
-struct PaperMeta {
-    std::string id, title, published, updated, journal_ref, comment, doi, primary_category, fetched_at;
-    int latest_version = 0;
-    std::vector<std::string> authors;
-    std::string inferred_venue, venue_evidence;
-    int inferred_year = 0;
-};
-
-struct HubMeta {  // HuggingFace model, dataset or organisation
-    std::string id, last_modified, fetched_at;
-    std::int64_t likes = 0, downloads = 0, models = 0;
-    bool gated = false;
 };
 
 struct TargetRecord {
@@ -76,16 +57,6 @@ struct EntryRecord {
     std::vector<std::string> urls;
 };
 
-struct FindingRecord {
-    std::string kind;
-    std::string severity;
-    std::string message;
-    int line = 0;
-    std::string url;
-    std::string entry;
-    std::string evidence;
-};
-
 struct RunPoint {  // one past run, for the trend chart
     std::string at;
     std::size_t ok = 0, moved = 0, dead = 0, error = 0, blocked = 0, skipped = 0;
@@ -102,9 +73,12 @@ struct Snapshot {
     std::vector<EntryRecord> entries;
     std::vector<TargetRecord> targets;
     std::vector<FindingRecord> findings;
+    std::vector<Suggestion> suggestions;  // candidate links for placeholders: never findings
     std::vector<HostSummary> hosts;
     std::vector<RunPoint> runs;  // oldest first, this run last
     std::size_t requests = 0, retries = 0, rate_limited = 0;
+    ApiStats api;
+    std::vector<std::string> warnings;
 
     const TargetRecord* find_target(std::string_view url) const;
     std::size_t count(Verdict v) const;

@@ -16,6 +16,8 @@
 #include "ah/diff.h"
 #include "ah/extract.h"
 #include "ah/snapshot.h"
+#include "ah/url.h"
+#include "ah/venue.h"
 #include "commands/commands.h"
 #include "list_source.h"
 
@@ -30,6 +32,24 @@ bool use_colour(std::FILE* stream) {
 }
 
 }  // namespace
+
+// The previous run's GitHub metadata as the GitHub stage takes it (ETags, stale copies).
+RepoInfo repo_info_of(const RepoMeta& m, const TargetRecord& t) {
+    RepoInfo info;
+    info.listed = classify_url(t.url).id;
+    info.exists = t.result.verdict != Verdict::dead;
+    info.name_with_owner = m.name_with_owner;
+    info.url = m.url;
+    info.stars = m.stars;
+    info.pushed_at = m.pushed_at;
+    info.last_commit_at = m.last_commit_at;
+    info.archived = m.archived;
+    info.disabled = m.disabled;
+    info.fork = m.fork;
+    info.license = m.license;
+    info.etag = m.etag;
+    return info;
+}
 
 Result<std::optional<Snapshot>> load_previous_snapshot(const std::string& path) {
     std::error_code ec;
@@ -81,9 +101,27 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     const Catalog catalog = extract_catalog(*text, source);
     RunHooks hooks;
     hooks.progress = options.quiet ? nullptr : stderr;
-    if (previous->has_value())
-        for (const auto& t : previous->value().targets)
+    if (previous->has_value()) {
+        for (const auto& t : previous->value().targets) {
             if (t.result.verdict != Verdict::skipped) hooks.previous_elapsed[t.url] = t.result.elapsed;
+            if (t.repo && t.kind == "github_repo") hooks.previous_repos[github_repo_key(classify_url(t.url).id)] = repo_info_of(*t.repo, t);
+        }
+    }
+    // The token comes from the environment only, and is never printed.
+    if (const char* token = std::getenv("GITHUB_TOKEN"); token != nullptr) hooks.github_token = token;
+    std::optional<VenueAliases> venues;
+    if (config->arxiv.enabled) {
+        auto loaded = load_venue_aliases(config->resolve_path(config->venues.file));
+        if (loaded) {
+            venues = std::move(loaded.value());
+            for (const auto& [written, canonical] : config->venue_aliases) venues->add_alias(written, canonical);
+            hooks.venues = &*venues;
+        } else {
+            std::fprintf(stderr, "awesome-health: warning: %s; venue inference is skipped\n",
+                         loaded.error().to_string().c_str());
+        }
+    }
+    hooks.now = started_at;
     const RunOutcome outcome = run_checks(catalog, *config, hooks);
     if (outcome.network_unavailable) {
         std::fprintf(stderr, "awesome-health: network unavailable: %s; no report written, history unchanged\n",

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "ah/extract.h"
+#include "support/fake_apis.h"
 #include "support/fixture_server.h"
 #include "support/run_process.h"
 
@@ -48,67 +49,142 @@ std::set<std::string> hosts_of_real_list() {
 
 }  // namespace
 
-TEST_CASE("check on the real list against the fixture server", "[check][cli]") {
+TEST_CASE("check on the real list against the fixture server and fake APIs", "[check][cli][metadata]") {
+    const std::string token = "ghp_test_token_s3cr3t_value_0123456789";
     FixtureServer server;
     for (const auto& host : hosts_of_real_list()) server.on(host, "*", status(200));
-    // Scripted failures on real rows of the list:
-    server.on("github.com", "/isaaccorley/hydro-foundation-model", status(404));             // Hydro: dead
-    server.on("ieeexplore.ieee.org", "/abstract/document/9559903", status(418));             // GeoKR: bot wall
-    Reply moved;
-    moved.status = 301;
-    moved.headers = {{"Location", "https://github.com/ServiceNow/seasonal-contrast-v2"}};
-    server.on("github.com", "/ServiceNow/seasonal-contrast", moved);                         // SeCo: moved
+    server.on("ieeexplore.ieee.org", "/abstract/document/9559903", status(418));  // GeoKR: bot wall
+    Reply model;
+    model.body = ah::testing::read_file(std::string(AH_FIXTURES_DIR) + "/huggingface/model.json");
+    server.on("huggingface.co", "/api/models/Zilun/GeoRSSD", model);
+    Reply archived_copy;
+    archived_copy.body = ah::testing::read_file(std::string(AH_FIXTURES_DIR) + "/wayback/available.json");
+    server.on("archive.org", "/wayback/available", archived_copy);
+
+    ah::testing::FakeGithub github;
+    github.expected_token = token;
+    github.repos["servicenow/seasonal-contrast"].name_with_owner = "ServiceNow/seasonal-contrast-v2";  // SeCo: renamed
+    github.missing.insert("isaaccorley/hydro-foundation-model");                                     // Hydro: gone
+    github.repos["zhu-xlab/dofa"].archived = true;
+    github.repos["flyakon/geographical-knowledge-driven-representaion-learning"].last_commit_at = "2021-09-01T00:00:00Z";
+    github.install(server);
+
+    // arXiv knows every paper of the list under the list's own title, except:
+    ah::testing::FakeArxiv arxiv;
+    auto text = read_list_file(list_path, 1 << 20);
+    REQUIRE(text.ok());
+    const Catalog catalog = extract_catalog(*text, list_path);
+    for (const auto& link : catalog.links)
+        if (link.info.kind == LinkKind::arxiv && link.role == LinkRole::paper && link.entry != no_index)
+            arxiv.papers[link.info.id].title = catalog.entries[link.entry].title;
+    arxiv.papers["2304.05215"].journal_ref = "IEEE Transactions on Geoscience and Remote Sensing, vol. 62, 2024";  // BFM: Arxiv2023
+    arxiv.papers["2403.15356"].title = "Protein folding with large language models";                          // DOFA: wrong paper?
+    arxiv.papers["2311.15153"].version = 5;                                                                  // list pins v4
+    arxiv.papers["2312.10115"].comment = "Accepted by CVPR 2024. Code: https://github.com/Jack-bo1220/SkySense";
+    arxiv.missing.insert("2304.13009");
+    arxiv.install(server);
+
     TempDir dir;
-    const auto config = dir.write("config.toml", config_for(server, "\n[reports]\ndir = \"out\"\n"));
-    const auto r = run_process({ah::testing::tool_path(), "check", "--config", config});
+    const auto config = dir.write("config.toml", config_for(server, "\n[reports]\ndir = \"out\"\n"
+                                                                    "[venues]\nfile = \"" AH_SOURCE_DIR "/data/venues.toml\"\n"));
+    const auto r = run_process({ah::testing::tool_path(), "check", "--config", config}, {{}, {"GITHUB_TOKEN=" + token}});
     INFO(r.err);
-    // First run: the 404 is "failing (1 of 2)" (confirm_after = 2), so nothing is newly dead yet.
+    // First run: the dead links are "failing (1 of 2)" (confirm_after = 2): nothing newly dead yet.
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("First run") != std::string::npos);
-    CHECK(r.out.find("Failing, not yet confirmed (1)") != std::string::npos);
-    CHECK(r.out.find("https://github.com/isaaccorley/hydro-foundation-model") != std::string::npos);
+    CHECK(r.out.find("Failing, not yet confirmed (2)") != std::string::npos);
     CHECK(r.out.find("230 targets") != std::string::npos);
+    // Request economy: 77 repositories in 2 GraphQL requests, 90 arXiv ids in 1 request.
+    CHECK(*github.requests == 2);
+    CHECK(*arxiv.requests == 1);
+    CHECK(r.out.find("GitHub: 77 repositories in 2 GraphQL and 0 REST requests") != std::string::npos);
+    CHECK(r.out.find("arXiv: 90 ids in 1 requests") != std::string::npos);
+    // Pages fetched on github.com: the organisation page github.com/fMoW and the paths of the
+    // five deep links (graphs/commit-activity, TOV's tree/main/TOV_v1, LeMeViT's tree/main,
+    // satlas's blob/main/SatlasPretrain.md, RS-GPT4V's tree/main); never a plain repository.
+    CHECK(server.hits("github.com") == 6);
+    CHECK(server.hits("arxiv.org") == 0);   // arXiv links are judged by the API
+    CHECK(r.out.find("maybe https://github.com/Jack-bo1220/SkySense") != std::string::npos);
 
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     const std::string json = ah::testing::read_file(dir.file("out/health.json"));
     REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
-    CHECK(int64_t(doc["schema_version"]) == 1);
-    CHECK(uint64_t(doc["summary"]["dead"]) == 1);
+    CHECK(uint64_t(doc["summary"]["dead"]) == 2);
     CHECK(uint64_t(doc["summary"]["moved"]) == 1);
     CHECK(uint64_t(doc["summary"]["blocked"]) == 1);
-    CHECK(uint64_t(doc["summary"]["ok"]) == 227);
-    CHECK(std::string_view(doc["list"]["sha256"]).size() == 64);
+    CHECK(uint64_t(doc["summary"]["ok"]) == 226);
     CHECK(doc["entries"].get_array().size() == 152);
     std::size_t checked = 0;
     for (simdjson::dom::element t : doc["targets"].get_array()) {
         ++checked;
         std::string_view url = t["url"];
         std::string_view verdict = t["verdict"];
-        CHECK(t["occurrences"].get_array().size() >= 1);
-        CHECK(t["history"].get_array().size() == 1);
         if (url == "https://github.com/ServiceNow/seasonal-contrast") {
             CHECK(verdict == "moved");
+            CHECK(std::string_view(t["checked_by"]) == "github_api");
             CHECK(std::string_view(t["final_url"]) == "https://github.com/ServiceNow/seasonal-contrast-v2");
-            CHECK(int64_t(t["redirects"].at(0)["status"]) == 301);
+        }
+        if (url == "https://github.com/isaaccorley/hydro-foundation-model") {
+            CHECK(verdict == "dead");
+            CHECK(std::string_view(t["archive_url"]).find("web.archive.org") != std::string_view::npos);
+        }
+        if (url == "https://arxiv.org/abs/2304.13009") CHECK(verdict == "dead");
+        if (url == "https://arxiv.org/abs/2304.05215") {
+            CHECK(std::string_view(t["metadata"]["arxiv"]["inferred_venue"]) == "TGRS");
+            CHECK(int64_t(t["metadata"]["arxiv"]["inferred_year"]) == 2024);
+        }
+        if (url == "https://github.com/zhu-xlab/DOFA") CHECK(bool(t["metadata"]["github"]["archived"]));
+        if (url == "https://huggingface.co/Zilun/GeoRSSD") {
+            CHECK(std::string_view(t["checked_by"]) == "huggingface_api");
+            CHECK(int64_t(t["metadata"]["huggingface"]["likes"]) == 56);
         }
         if (url == "https://ieeexplore.ieee.org/abstract/document/9559903") CHECK(verdict == "blocked");
-        if (url == "https://github.com/isaaccorley/hydro-foundation-model") {
-            CHECK(int64_t(t["consecutive_failures"]) == 1);
-            CHECK_FALSE(bool(t["confirmed"]));
-        }
     }
     CHECK(checked == 230);
+    std::set<std::string> kinds;
+    for (simdjson::dom::element f : doc["findings"].get_array()) kinds.insert(std::string(std::string_view(f["kind"])));
+    for (const char* k : {"stale_venue", "title_mismatch", "archived_repo", "renamed_repo", "stale_repo",
+                          "placeholder_now_available", "arxiv_newer_version", "dead_link_archive"}) {
+        INFO(k);
+        CHECK(kinds.count(k) == 1);
+    }
     const std::string md = ah::testing::read_file(dir.file("out/diff.md"));
     CHECK(md.find("hydro-foundation-model") != std::string::npos);
-    CHECK(parser.parse(ah::testing::read_file(dir.file("out/diff.json"))).error() == simdjson::SUCCESS);
+    CHECK(md.find("Stale metadata") != std::string::npos);
+    // The token is never printed nor written.
+    for (const std::string& artifact : {r.out, r.err, json, md, ah::testing::read_file(dir.file("out/diff.json"))})
+        CHECK(artifact.find(token) == std::string::npos);
+    for (const auto& host : hosts_of_real_list()) {
+        INFO(host);
+        CHECK(server.peak_concurrency(host) <= 8);
+        for (const auto& req : server.requests(host)) CHECK(req.header("authorization").empty());
+    }
 
-    // Second night: still 404, now confirmed: newly dead, exit 1.
-    const auto second = run_process({ah::testing::tool_path(), "check", "--config", config});
+    // Second night: the dead links are confirmed: newly dead, exit 1.
+    const auto second = run_process({ah::testing::tool_path(), "check", "--config", config}, {{}, {"GITHUB_TOKEN=" + token}});
     CHECK(second.exit_code == 1);
-    CHECK(second.out.find("Newly dead (1)") != std::string::npos);
-    // Politeness held for every host of the list.
-    for (const auto& host : hosts_of_real_list()) CHECK(server.peak_concurrency(host) <= 8);
+    CHECK(second.out.find("Newly dead (2)") != std::string::npos);
+}
+
+TEST_CASE("check: a token GitHub rejects skips metadata but still checks the links", "[check][cli][metadata]") {
+    FixtureServer server;
+    server.on("github.com", "*", status(200));
+    ah::testing::FakeGithub github;
+    github.expected_token = "the-right-token";
+    github.install(server);
+    TempDir dir;
+    dir.write("list.md", "|Name|Code|\n|---|---|\n|A|[c](https://github.com/a/b)|\n|B|[c](https://github.com/c/d)|\n");
+    const auto config = dir.write("config.toml", config_for(server, "\n[reports]\ndir = \"r\"\n"));
+    const auto r = run_process({ah::testing::tool_path(), "check", "--config", config, dir.file("list.md")},
+                               {{}, {"GITHUB_TOKEN=a-wrong-token"}});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(*github.requests == 1);
+    CHECK(server.hits("github.com") == 2);  // both checked as pages instead
+    CHECK(r.out.find("warning: GitHub:") != std::string::npos);
+    CHECK(r.out.find("a-wrong-token") == std::string::npos);
+    CHECK(r.out.find("2 ok") != std::string::npos);
 }
 
 TEST_CASE("check: exit 0 when healthy, fail_on none, and a URL list source", "[check][cli]") {
