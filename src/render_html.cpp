@@ -158,49 +158,70 @@ constexpr std::string_view script_text = R"js(
       return v === "" ? null : v.toLowerCase();
     };
 
+    /* The view lives in the address (#filter=term&sort=key or key-desc), so it can be
+       shared and reloaded; ?q=term works too. */
+    var sortedBy = "";
+    var remember = function () {
+      var parts = [];
+      if (box.value !== "") parts.push("filter=" + encodeURIComponent(box.value));
+      if (sortedBy !== "") parts.push("sort=" + sortedBy);
+      try {
+        window.history.replaceState(null, "", parts.length ? "#" + parts.join("&")
+                                                            : window.location.pathname + window.location.search);
+      } catch (err) { /* file:// may refuse; the page works regardless */ }
+    };
+
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    headers.forEach(function (th, col) {
+    var sortBy = function (th, ascending) {
+      var col = headers.indexOf(th);
+      headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      sortedBy = th.getAttribute("data-key") + (ascending ? "" : "-desc");
+      var numeric = th.getAttribute("data-type") === "num";
+      var keyed = rows.map(function (row) {
+        return { row: row, key: sortKey(row.cells[col], numeric), index: Number(row.getAttribute("data-index")) };
+      });
+      keyed.sort(function (a, b) {
+        if (a.key === null || b.key === null) {
+          if (a.key === b.key) return a.index - b.index;
+          return a.key === null ? 1 : -1;  /* blanks last, either way */
+        }
+        var c = numeric ? a.key - b.key : a.key.localeCompare(b.key);
+        if (c === 0) return a.index - b.index;
+        return ascending ? c : -c;
+      });
+      keyed.forEach(function (k) { tbody.appendChild(k.row); });
+    };
+    headers.forEach(function (th) {
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = th.textContent;
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var numeric = th.getAttribute("data-type") === "num";
-        var keyed = rows.map(function (row) {
-          return { row: row, key: sortKey(row.cells[col], numeric), index: Number(row.getAttribute("data-index")) };
-        });
-        keyed.sort(function (a, b) {
-          if (a.key === null || b.key === null) {
-            if (a.key === b.key) return a.index - b.index;
-            return a.key === null ? 1 : -1;  /* blanks last, either way */
-          }
-          var c = numeric ? a.key - b.key : a.key.localeCompare(b.key);
-          if (c === 0) return a.index - b.index;
-          return ascending ? c : -c;
-        });
-        keyed.forEach(function (k) { tbody.appendChild(k.row); });
+        sortBy(th, th.getAttribute("aria-sort") !== "ascending");
+        remember();
       });
     });
 
-    var initial = null;
-    var hash = /^#filter=(.*)$/.exec(window.location.hash);
-    if (hash) initial = hash[1];
-    else if (window.URLSearchParams) initial = new URLSearchParams(window.location.search).get("q");
-    if (initial) {
-      try { box.value = decodeURIComponent(initial); } catch (err) { box.value = initial; }
-    }
-    box.addEventListener("input", function () {
-      apply();
-      try {
-        var address = box.value === "" ? window.location.pathname + window.location.search
-                                        : "#filter=" + encodeURIComponent(box.value);
-        window.history.replaceState(null, "", address);
-      } catch (err) { /* file:// may refuse; the filter works regardless */ }
+    var decode = function (v) {
+      try { return decodeURIComponent(v.replace(/\+/g, " ")); } catch (err) { return v; }
+    };
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var eq = part.indexOf("=");
+      if (eq < 0) return;
+      var name = part.slice(0, eq), value = decode(part.slice(eq + 1));
+      if (name === "filter") box.value = value;
+      if (name === "sort") {
+        var desc = /-desc$/.test(value);
+        var key = value.replace(/-desc$/, "");
+        headers.forEach(function (th) { if (th.getAttribute("data-key") === key) sortBy(th, !desc); });
+      }
     });
+    if (box.value === "" && window.URLSearchParams) {
+      box.value = new URLSearchParams(window.location.search).get("q") || "";
+    }
+    box.addEventListener("input", function () { apply(); remember(); });
     document.getElementById("controls").hidden = false;
     apply();
     body.setAttribute("data-js-ok", "1");
@@ -484,9 +505,11 @@ void render_entries(std::string& out, const Snapshot& s) {
            "placeholder=\"title, venue, section, verdict\u2026\" autocomplete=\"off\"></label>";
     fmt::format_to(std::back_inserter(out), "<span id=\"count\" aria-live=\"polite\">{} entries</span></div>\n",
                    s.entries.size());
-    out += "<table id=\"entries\">\n<thead><tr><th class=\"num\" data-type=\"num\">Line</th><th>Section</th>"
-           "<th>Abbr.</th><th>Title</th><th>Venue</th><th>Paper</th><th>Code</th>"
-           "<th class=\"num\" data-type=\"num\">Stars</th><th>Last commit</th></tr></thead>\n<tbody>\n";
+    out += "<table id=\"entries\">\n<thead><tr><th class=\"num\" data-type=\"num\" data-key=\"line\">Line</th>"
+           "<th data-key=\"section\">Section</th><th data-key=\"abbr\">Abbr.</th><th data-key=\"title\">Title</th>"
+           "<th data-key=\"venue\">Venue</th><th data-key=\"paper\">Paper</th><th data-key=\"code\">Code</th>"
+           "<th class=\"num\" data-type=\"num\" data-key=\"stars\">Stars</th>"
+           "<th data-key=\"commit\">Last commit</th></tr></thead>\n<tbody>\n";
     for (const EntryRecord& e : s.entries) {
         std::string paper, code, venue_notes;
         const RepoMeta* repo = nullptr;

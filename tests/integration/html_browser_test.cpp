@@ -98,6 +98,24 @@ Rows entry_rows(const std::string& dom) {
     return r;
 }
 
+// The abbreviations of the visible rows, top to bottom.
+std::vector<std::string> visible_abbreviations(const std::string& dom) {
+    const std::size_t table = dom.find("<table id=\"entries\">");
+    REQUIRE(table != std::string::npos);
+    const std::size_t body = dom.find("<tbody>", table);
+    const std::string rows = dom.substr(body, dom.find("</tbody>", body) - body);
+    std::vector<std::string> out;
+    for (std::size_t at = rows.find("<tr"); at != std::string::npos; at = rows.find("<tr", at + 1)) {
+        const std::size_t tag_end = rows.find('>', at);
+        if (rows.substr(at, tag_end - at).find(" hidden") != std::string::npos) continue;
+        std::size_t cell = at;
+        for (int i = 0; i < 3; ++i) cell = rows.find("<td", cell + 1);
+        const std::size_t start = rows.find('>', cell) + 1;
+        out.push_back(rows.substr(start, rows.find("</td>", start) - start));
+    }
+    return out;
+}
+
 void check_filtered(const RenderedReport& report, const std::string& suffix, std::size_t expected) {
     INFO("address suffix " << suffix);
     const ProcessResult r = dump_dom(report.url(suffix));
@@ -124,8 +142,8 @@ TEST_CASE("browser: the report's script runs cleanly", "[.][browser][html]") {
     CHECK(r.out.find("data-js-error=\"") == std::string::npos);
     CHECK(r.out.find("showing 6 of 6") != std::string::npos);
     CHECK(r.out.find("<div id=\"controls\">") != std::string::npos);  // the filter box is shown
-    CHECK(r.out.find("<th class=\"num\" data-type=\"num\"><button type=\"button\">Line</button></th>") !=
-          std::string::npos);  // headers became sort buttons
+    CHECK(r.out.find("<th class=\"num\" data-type=\"num\" data-key=\"line\"><button type=\"button\">Line</button>"
+                     "</th>") != std::string::npos);  // headers became sort buttons
     CHECK(entry_rows(r.out).hidden == 0);
 }
 
@@ -136,6 +154,26 @@ TEST_CASE("browser: the filter narrows the rows", "[.][browser][html]") {
     check_filtered(report, "#filter=%C3%BCn%C3%AFcode", 1);       // non-ASCII title text
     check_filtered(report, "?q=dead", 2);                         // badge text: SatMAE code, GeoChat paper
     check_filtered(report, "#filter=no-such-entry", 0);
+}
+
+TEST_CASE("browser: the headers sort the rows", "[.][browser][html]") {
+    const RenderedReport report;
+    using List = std::vector<std::string>;
+    {
+        const ProcessResult r = dump_dom(report.url("#sort=stars-desc"));  // numerically; blanks last
+        CHECK(console_lines(r.err).empty());
+        CHECK(visible_abbreviations(r.out) == List{"GeoChat", "RSPrompter", "SatMAE", "Scale-MAE", "Prithvi", "-"});
+        CHECK(r.out.find("data-key=\"stars\" aria-sort=\"descending\"") != std::string::npos);
+    }
+    {
+        const ProcessResult r = dump_dom(report.url("#sort=stars"));
+        CHECK(visible_abbreviations(r.out) == List{"RSPrompter", "GeoChat", "SatMAE", "Scale-MAE", "Prithvi", "-"});
+    }
+    {
+        const ProcessResult r = dump_dom(report.url("#filter=foundation&sort=title-desc"));  // both at once
+        CHECK(visible_abbreviations(r.out) == List{"Scale-MAE", "SatMAE", "RSPrompter", "Prithvi"});
+        CHECK(r.out.find("showing 4 of 6") != std::string::npos);
+    }
 }
 
 TEST_CASE("browser: screenshot of the report", "[.][browser][html]") {
