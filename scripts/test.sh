@@ -3,13 +3,16 @@
 # then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh chromium  # chromium: the [browser] test of the HTML report
 jobs=$(nproc)
+# ctest says "Skipped" but not why; the tests print the reason on a line of their own.
+skip_reasons() { grep -h "^SKIPPED:" "$1/Testing/Temporary/LastTest.log" 2>/dev/null || true; }
 
 echo "== build (warnings are errors)"
 bash scripts/build.sh build -DAH_WERROR=ON
 echo "== tests"
 ctest --test-dir build --output-on-failure --parallel "$jobs"
+skip_reasons build
 
 if [ "${AH_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build (ASan + UBSan)"
@@ -17,4 +20,5 @@ if [ "${AH_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== tests (ASan + UBSan)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure --parallel "$jobs"
+  skip_reasons build-asan
 fi
