@@ -41,13 +41,13 @@ int main(int argc, char** argv) {
     auto* diff_cmd = app.add_subcommand("diff", "compare two snapshots (health.json files)");
     diff_cmd->add_option("OLD", diff.old_path, "the earlier snapshot")->required();
     diff_cmd->add_option("NEW", diff.new_path, "the later snapshot")->required();
-    diff_cmd->add_option("--format", diff.format, "md or json")->check(CLI::IsMember({"md", "json"}))->default_val("md");
+    diff_cmd->add_option("--format", diff.format, "md, json or html")->check(CLI::IsMember({"md", "json", "html"}))->default_val("md");
     diff_cmd->add_option("-o,--output", diff.output, "write to this file (atomically) instead of stdout");
 
     ah::RenderOptions render;
     auto* render_cmd = app.add_subcommand("render", "render a snapshot as html, md or json");
     render_cmd->add_option("SNAPSHOT", render.snapshot_path, "a health.json")->required();
-    render_cmd->add_option("--format", render.format, "md or json")->check(CLI::IsMember({"md", "json"}))->default_val("md");
+    render_cmd->add_option("--format", render.format, "html, md or json")->check(CLI::IsMember({"html", "md", "json"}))->default_val("html");
     render_cmd->add_option("-o,--output", render.output, "write to this file (atomically) instead of stdout");
     auto* issue_cmd = app.add_subcommand("issue", "open, update or close the tracking issue");
     issue_cmd->allow_extras();

@@ -15,6 +15,7 @@
 #include "ah/console_summary.h"
 #include "ah/diff.h"
 #include "ah/extract.h"
+#include "ah/render_html.h"
 #include "ah/snapshot.h"
 #include "ah/url.h"
 #include "ah/venue.h"
@@ -72,6 +73,7 @@ Status write_reports(const std::string& dir, const Snapshot& snapshot, const Dif
     // health.json goes last: it is the baseline, and the others are derived from it.
     if (auto s = write_file_atomically(dir + "/diff.json", diff_to_json(diff)); !s) return s;
     if (auto s = write_file_atomically(dir + "/diff.md", diff_to_markdown(diff)); !s) return s;
+    if (auto s = write_file_atomically(dir + "/index.html", render_html(snapshot, diff)); !s) return s;
     return write_file_atomically(dir + "/health.json", snapshot_to_json(snapshot));
 }
 
@@ -147,7 +149,7 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
         print_error(written.error());
         return exit_usage;
     }
-    std::fprintf(stderr, "awesome-health: wrote %s/{health.json,diff.json,diff.md}\n", reports_dir.c_str());
+    std::fprintf(stderr, "awesome-health: wrote %s/{health.json,diff.json,diff.md,index.html}\n", reports_dir.c_str());
     return diff.fails(config->reports.fail_on) ? exit_findings : exit_healthy;
 }
 

@@ -39,13 +39,13 @@ struct CheckOptions {
 
 struct DiffOptions {
     std::string old_path, new_path;
-    std::string format = "md";  // md | json
+    std::string format = "md";  // md | json | html
     std::string output;         // empty or "-": stdout
 };
 
 struct RenderOptions {
     std::string snapshot_path;
-    std::string format = "md";  // md | json
+    std::string format = "html";  // html | md | json
     std::string output;
 };
 

@@ -4,6 +4,7 @@
 
 #include "ah/atomic_file.h"
 #include "ah/diff.h"
+#include "ah/render_html.h"
 #include "ah/snapshot.h"
 #include "commands/commands.h"
 
@@ -23,8 +24,9 @@ int emit(const std::string& text, const std::string& output) {
     return exit_healthy;
 }
 
-std::string render_as(const std::string& format, const Snapshot&, const Diff& diff) {
+std::string render_as(const std::string& format, const Snapshot& now, const Diff& diff) {
     if (format == "json") return diff_to_json(diff);
+    if (format == "html") return render_html(now, diff);
     return diff_to_markdown(diff);
 }
 

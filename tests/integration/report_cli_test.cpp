@@ -55,6 +55,12 @@ TEST_CASE("diff OLD NEW in json and md; render a snapshot", "[cli][report]") {
     r = run_process({tool_path(), "render", new_path, "--format", "md"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("first run") != std::string::npos);
+    r = run_process({tool_path(), "render", new_path, "-o", dir.file("index.html")});
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(dir.file("index.html")).find("<!DOCTYPE html>") == 0);
+    r = run_process({tool_path(), "diff", old_path, new_path, "--format", "html"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Alpha paper") != std::string::npos);
 }
 
 TEST_CASE("diff and render refuse bad snapshots with exit 2", "[cli][report]") {
