@@ -3,7 +3,8 @@
 # then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+# yamllint (and python3-yaml with it) validates .github/workflows in the test suite.
+bash scripts/setup.sh yamllint
 jobs=$(nproc)
 
 echo "== build (warnings are errors)"

@@ -113,7 +113,7 @@ IssuePlan plan_issue_sync(const IssueSettings& settings, const Diff& diff, std::
 // Bearer` header to the origin of `api_url`; redirects and pagination links to any other
 // origin are refused. Errors: config (401, 403 permissions, 404 repository), network
 // (transport failure), input (422, other statuses, unreadable answers).
-// `transport` and `settings` must outlive the call.
+// `settings` and `diff` are copied; `io` and `transport` must outlive the sync.
 void sync_tracking_issue(boost::asio::io_context& io, net::HttpTransport& transport, const IssueSettings& settings,
                          const Diff& diff, std::function<void(Result<IssueOutcome>)> done);
 
