@@ -424,6 +424,18 @@ TEST_CASE("issue sync: the token never leaves the API host", "[issue]") {
         REQUIRE_FALSE(r.ok());
         check_no_token(r);
     }
+    SECTION("a pagination link to another host is refused") {
+        Reply page;
+        page.status = 200;
+        page.headers = {{"Content-Type", "application/json"},
+                        {"Link", fmt::format("<http://{}{}?page=2>; rel=\"next\"", other_host, issues_path)}};
+        page.body = "[]";
+        github.answer_next("GET", issues_path, page);
+        const auto r = sync(server, settings_for(), d);
+        REQUIRE_FALSE(r.ok());
+        check_no_token(r);
+        CHECK(r.error().message.find("another host") != std::string::npos);
+    }
     SECTION("a redirect on the same host (a renamed repository) is followed") {
         Reply renamed;
         renamed.status = 301;

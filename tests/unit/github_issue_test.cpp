@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "ah/diff_reader.h"
 #include "ah/github_issue.h"
 
 using namespace ah;
@@ -168,4 +169,29 @@ TEST_CASE("issue: Link headers and origins", "[issue]") {
     CHECK(url_origin("https://api.github.com.evil.test/x") != url_origin("https://api.github.com/"));
     CHECK(url_origin("ftp://x/").empty());
     CHECK(url_origin("/relative").empty());
+}
+
+TEST_CASE("issue: diff.json reads back into the same Diff (what the issue command syncs from)", "[issue]") {
+    Diff d = diff_of({change(ChangeKind::newly_dead, "A|b", "https://a.test/x"),
+                      change(ChangeKind::metadata, "M", "https://github.com/o/r", "repository archived"),
+                      change(ChangeKind::entry_removed, "Gone", "")});
+    d.changes[1].detail = "archived_repo";
+    d.changes[0].line = 12;
+    d.changes[0].since = "2024-04-30T03:17:00Z";
+    d.changes[0].fix = "archived copy: https://web.archive.org/x";
+    d.list_source = "README.md";
+    const auto back = diff_from_json(diff_to_json(d), "diff.json");
+    REQUIRE(back.ok());
+    CHECK(diff_to_json(*back) == diff_to_json(d));
+    CHECK(diff_to_markdown(*back) == diff_to_markdown(d));
+    CHECK(back->changes[1].detail == "archived_repo");
+
+    const auto golden = diff_from_json(R"({"changes":[{"kind":"newly_dead","url":"u"}],"targets":3})", "x.json");
+    REQUIRE(golden.ok());
+    CHECK(golden->targets == 3);
+    CHECK_FALSE(diff_from_json("[]", "diff.json").ok());
+    const auto unknown = diff_from_json(R"({"changes":[{"kind":"exploded"}]})", "reports/diff.json");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().to_string().find("reports/diff.json") != std::string::npos);
+    CHECK(unknown.error().message.find("exploded") != std::string::npos);
 }
