@@ -3,7 +3,9 @@
 # then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh chromium  # chromium: the [browser] test of the HTML report
+# chromium: the [browser] test of the HTML report; yamllint (and python3-yaml with it)
+# validates .github/workflows in the test suite.
+bash scripts/setup.sh chromium yamllint
 jobs=$(nproc)
 # ctest says "Skipped" but not why; the tests print the reason on a line of their own.
 skip_reasons() { grep -h "^SKIPPED:" "$1/Testing/Temporary/LastTest.log" 2>/dev/null || true; }
