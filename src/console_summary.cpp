@@ -25,9 +25,7 @@ std::string render_console_summary(const Diff& diff, const Snapshot& s, bool col
     };
     std::string out;
     if (diff.first_run) out += "First run: this is the baseline for the next runs.\n";
-    for (ChangeKind k : {ChangeKind::newly_dead, ChangeKind::metadata, ChangeKind::newly_moved, ChangeKind::failing,
-                         ChangeKind::newly_blocked, ChangeKind::still_dead, ChangeKind::recovered,
-                         ChangeKind::entry_added, ChangeKind::entry_removed}) {
+    for (ChangeKind k : change_kinds_in_report_order()) {
         const std::size_t n = diff.count(k);
         if (n == 0) continue;
         const std::string_view code = k == ChangeKind::newly_dead ? "31" : k == ChangeKind::recovered ? "32" : "33";

@@ -21,8 +21,10 @@ std::string_view to_string(ChangeKind kind) {
         case ChangeKind::failing: return "failing";
         case ChangeKind::recovered: return "recovered";
         case ChangeKind::newly_moved: return "newly_moved";
+        case ChangeKind::still_moved: return "still_moved";
         case ChangeKind::newly_blocked: return "newly_blocked";
         case ChangeKind::metadata: return "metadata";
+        case ChangeKind::still_stale: return "still_stale";
         case ChangeKind::entry_added: return "entry_added";
         case ChangeKind::entry_removed: return "entry_removed";
     }
@@ -36,8 +38,10 @@ std::string_view heading_of(ChangeKind kind) {
         case ChangeKind::failing: return "Failing, not yet confirmed";
         case ChangeKind::recovered: return "Recovered";
         case ChangeKind::newly_moved: return "Moved";
+        case ChangeKind::still_moved: return "Still moved";
         case ChangeKind::newly_blocked: return "Blocked (not known dead)";
         case ChangeKind::metadata: return "Stale metadata";
+        case ChangeKind::still_stale: return "Still stale metadata";
         case ChangeKind::entry_added: return "Entries added";
         case ChangeKind::entry_removed: return "Entries removed";
     }
@@ -46,9 +50,10 @@ std::string_view heading_of(ChangeKind kind) {
 
 namespace {
 
-constexpr std::array display_order = {ChangeKind::newly_dead, ChangeKind::metadata,      ChangeKind::newly_moved,
-                                      ChangeKind::failing,    ChangeKind::newly_blocked, ChangeKind::still_dead,
-                                      ChangeKind::recovered,  ChangeKind::entry_added,   ChangeKind::entry_removed};
+constexpr std::array display_order = {ChangeKind::newly_dead,  ChangeKind::metadata,    ChangeKind::newly_moved,
+                                      ChangeKind::failing,     ChangeKind::newly_blocked, ChangeKind::still_dead,
+                                      ChangeKind::still_moved, ChangeKind::still_stale, ChangeKind::recovered,
+                                      ChangeKind::entry_added, ChangeKind::entry_removed};
 
 // Findings that come from metadata and are worth telling when they are new.
 bool is_metadata_finding(std::string_view kind) {
@@ -84,6 +89,8 @@ std::string entry_key(const EntryRecord& e) {
 }
 
 }  // namespace
+
+std::span<const ChangeKind> change_kinds_in_report_order() { return display_order; }
 
 std::size_t Diff::count(ChangeKind kind) const {
     return static_cast<std::size_t>(
@@ -137,9 +144,10 @@ Diff diff_snapshots(const Snapshot* old, const Snapshot& now, const DiffPolicy& 
             c.since = prev->first_failed_at;
             d.changes.push_back(std::move(c));
         }
-        if (r.verdict == Verdict::moved &&
-            (!prev || prev->result.verdict != Verdict::moved || prev->result.final_url != r.final_url)) {
-            Change c = change_for(ChangeKind::newly_moved, t);
+        if (r.verdict == Verdict::moved) {
+            const bool same_as_before =
+                prev && prev->result.verdict == Verdict::moved && prev->result.final_url == r.final_url;
+            Change c = change_for(same_as_before ? ChangeKind::still_moved : ChangeKind::newly_moved, t);
             const long status = r.redirects.empty() ? r.http_status : r.redirects.front().status;
             c.what = r.checked_by == "http" ? fmt::format("permanent redirect (HTTP {})", status) : "repository renamed";
             c.fix = "use " + r.final_url;
@@ -170,9 +178,9 @@ Diff diff_snapshots(const Snapshot* old, const Snapshot& now, const DiffPolicy& 
     if (old)
         for (const auto& f : old->findings) known.emplace(f.kind, f.url);
     for (const auto& f : now.findings) {
-        if (!is_metadata_finding(f.kind) || known.count({f.kind, f.url}) != 0) continue;
+        if (!is_metadata_finding(f.kind)) continue;
         Change c;
-        c.kind = ChangeKind::metadata;
+        c.kind = known.count({f.kind, f.url}) != 0 ? ChangeKind::still_stale : ChangeKind::metadata;
         c.detail = f.kind;
         c.url = f.url;
         c.entry = f.entry;

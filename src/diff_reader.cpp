@@ -9,9 +9,7 @@
 namespace ah {
 
 bool change_kind_from_string(std::string_view name, ChangeKind& kind) {
-    static constexpr std::array all = {ChangeKind::newly_dead,    ChangeKind::still_dead,  ChangeKind::failing,
-                                       ChangeKind::recovered,     ChangeKind::newly_moved, ChangeKind::newly_blocked,
-                                       ChangeKind::metadata,      ChangeKind::entry_added, ChangeKind::entry_removed};
+    const auto all = change_kinds_in_report_order();
     for (ChangeKind k : all)
         if (to_string(k) == name) {
             kind = k;

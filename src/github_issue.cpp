@@ -50,7 +50,9 @@ bool opens_issue(ChangeKind kind) {
         case ChangeKind::newly_dead:
         case ChangeKind::still_dead:
         case ChangeKind::newly_moved:
-        case ChangeKind::metadata: return true;
+        case ChangeKind::still_moved:
+        case ChangeKind::metadata:
+        case ChangeKind::still_stale: return true;
         default: return false;
     }
 }
@@ -63,8 +65,9 @@ std::string issue_title(std::string_view base, const Diff& diff) {
     std::vector<std::string> parts;
     const std::size_t dead = diff.count(ChangeKind::newly_dead) + diff.count(ChangeKind::still_dead);
     if (dead > 0) parts.push_back(fmt::format("{} dead", dead));
-    if (const std::size_t n = diff.count(ChangeKind::newly_moved); n > 0) parts.push_back(fmt::format("{} moved", n));
-    if (const std::size_t n = diff.count(ChangeKind::metadata); n > 0)
+    if (const std::size_t n = diff.count(ChangeKind::newly_moved) + diff.count(ChangeKind::still_moved); n > 0)
+        parts.push_back(fmt::format("{} moved", n));
+    if (const std::size_t n = diff.count(ChangeKind::metadata) + diff.count(ChangeKind::still_stale); n > 0)
         parts.push_back(fmt::format("{} stale metadata", n));
     if (parts.empty()) return std::string(base);
     return fmt::format("{}: {}", base, fmt::join(parts, ", "));

@@ -51,9 +51,7 @@ bool is_linkable_url(std::string_view url) {
 namespace {
 
 // Same order as diff.md, so the page and the issue read alike.
-constexpr std::array display_order = {ChangeKind::newly_dead, ChangeKind::metadata,      ChangeKind::newly_moved,
-                                      ChangeKind::failing,    ChangeKind::newly_blocked, ChangeKind::still_dead,
-                                      ChangeKind::recovered,  ChangeKind::entry_added,   ChangeKind::entry_removed};
+const std::span<const ChangeKind> display_order = change_kinds_in_report_order();
 
 constexpr std::array card_verdicts = {Verdict::ok, Verdict::moved, Verdict::dead, Verdict::error, Verdict::blocked,
                                       Verdict::skipped, Verdict::malformed};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,17 @@ enum class ChangeKind {
     failing,        // failing, not yet confirmed ("failing (1 of 2)")
     recovered,      // confirmed failing before, reachable now
     newly_moved,    // permanent redirect or rename, new or to a new place
+    still_moved,    // moved before and still, to the same place: the list is not fixed yet
     newly_blocked,  // the site refuses robots now
-    metadata,       // archived, renamed, new venue, title mismatch, stars, stale repository, ...
+    metadata,       // new: archived, renamed, new venue, title mismatch, stars, stale repository, ...
+    still_stale,    // a metadata finding that was already reported and still holds
     entry_added,
     entry_removed,
 };
 
 std::string_view to_string(ChangeKind kind);
+// Every kind, in the order reports show them (most urgent first).
+std::span<const ChangeKind> change_kinds_in_report_order();
 std::string_view heading_of(ChangeKind kind);
 
 struct Change {
