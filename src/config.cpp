@@ -238,7 +238,6 @@ const std::vector<KeySpec>& key_table() {
     static const std::vector<KeySpec> table = [] {
         std::vector<KeySpec> t;
         constexpr bool done = true;
-        constexpr bool later = false;
         t.push_back(string_key("list.source", done, [](Config& c) -> std::string& { return c.list.source; }));
         t.push_back(u64_key("list.max_bytes", 1, 4.0 * 1024 * 1024 * 1024, done,
                             [](Config& c) -> std::uint64_t& { return c.list.max_bytes; }));
@@ -351,10 +350,10 @@ const std::vector<KeySpec>& key_table() {
         t.push_back(int_key("reports.stars_change_min", 0, 1e9, done,
                             [](Config& c) -> int& { return c.reports.stars_change_min; }));
 
-        t.push_back(string_key("issue.repository", later, [](Config& c) -> std::string& { return c.issue.repository; }));
-        t.push_back(string_key("issue.label", later, [](Config& c) -> std::string& { return c.issue.label; }));
-        t.push_back(string_key("issue.title", later, [](Config& c) -> std::string& { return c.issue.title; }));
-        t.push_back(string_key("issue.api_url", later, [](Config& c) -> std::string& { return c.issue.api_url; }));
+        t.push_back(string_key("issue.repository", done, [](Config& c) -> std::string& { return c.issue.repository; }));
+        t.push_back(string_key("issue.label", done, [](Config& c) -> std::string& { return c.issue.label; }));
+        t.push_back(string_key("issue.title", done, [](Config& c) -> std::string& { return c.issue.title; }));
+        t.push_back(string_key("issue.api_url", done, [](Config& c) -> std::string& { return c.issue.api_url; }));
         return t;
     }();
     return table;

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     auto* check_cmd = app.add_subcommand("check", "check every link and write reports/health.json");
     check_cmd->add_option("LIST", check.list, "Markdown list, path or URL (default: list.source from the configuration)");
     check_cmd->add_flag("-q,--quiet", check.quiet, "no progress output");
+    check_cmd->add_flag("--sync-issue", check.sync_issue, "then open, update or close the tracking issue (see `issue`)");
     ah::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand("diff", "compare two snapshots (health.json files)");
     diff_cmd->add_option("OLD", diff.old_path, "the earlier snapshot")->required();
@@ -49,8 +50,10 @@ int main(int argc, char** argv) {
     render_cmd->add_option("SNAPSHOT", render.snapshot_path, "a health.json")->required();
     render_cmd->add_option("--format", render.format, "html, md or json")->check(CLI::IsMember({"html", "md", "json"}))->default_val("html");
     render_cmd->add_option("-o,--output", render.output, "write to this file (atomically) instead of stdout");
-    auto* issue_cmd = app.add_subcommand("issue", "open, update or close the tracking issue");
-    issue_cmd->allow_extras();
+    ah::IssueOptions issue;
+    auto* issue_cmd = app.add_subcommand("issue", "open, update or close the tracking issue from reports/diff.json");
+    issue_cmd->add_flag("--dry-run", issue.dry_run, "print what would be done and the body; send no change");
+    issue_cmd->add_option("--report", issue.report, "the diff.json to use (default: reports.dir/diff.json)");
     // Subcommands share --config/--set whether given before or after the command name.
     for (auto* sub : {dump_cmd, check_cmd, diff_cmd, render_cmd, issue_cmd}) {
         sub->add_option("--config", global.config_path, "configuration file");
@@ -78,6 +81,5 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return ah::run_check(global, check);
     if (diff_cmd->parsed()) return ah::run_diff(global, diff);
     if (render_cmd->parsed()) return ah::run_render(global, render);
-    std::fprintf(stderr, "awesome-health issue: not implemented yet in this version\n");
-    return ah::exit_usage;
+    return ah::run_issue(global, issue);
 }

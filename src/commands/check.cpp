@@ -112,7 +112,10 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
     // The token comes from the environment only, and is never printed.
     if (const char* token = std::getenv("GITHUB_TOKEN"); token != nullptr) hooks.github_token = token;
     std::optional<VenueAliases> venues;
-    if (config->arxiv.enabled) {
+    // Only a list with arXiv links needs the venue table.
+    const bool has_arxiv = std::any_of(catalog.targets.begin(), catalog.targets.end(),
+                                       [](const Target& t) { return t.kind == LinkKind::arxiv; });
+    if (config->arxiv.enabled && has_arxiv) {
         auto loaded = load_venue_aliases(config->resolve_path(config->venues.file));
         if (loaded) {
             venues = std::move(loaded.value());
@@ -150,7 +153,13 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
         return exit_usage;
     }
     std::fprintf(stderr, "awesome-health: wrote %s/{health.json,diff.json,diff.md,index.html}\n", reports_dir.c_str());
-    return diff.fails(config->reports.fail_on) ? exit_findings : exit_healthy;
+    const int status = diff.fails(config->reports.fail_on) ? exit_findings : exit_healthy;
+    if (options.sync_issue) {
+        if (const int issue_status = run_issue(global, IssueOptions{false, reports_dir + "/diff.json"});
+            issue_status != exit_healthy)
+            return issue_status;
+    }
+    return status;
 }
 
 }  // namespace ah

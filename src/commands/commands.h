@@ -35,6 +35,12 @@ void print_error(const Error& error);
 struct CheckOptions {
     std::string list;  // overrides list.source
     bool quiet = false;
+    bool sync_issue = false;  // run `issue` after a check that wrote its reports
+};
+
+struct IssueOptions {
+    bool dry_run = false;
+    std::string report;  // diff.json to read; default: reports.dir/diff.json
 };
 
 struct DiffOptions {
@@ -52,6 +58,7 @@ struct RenderOptions {
 int run_dump(const GlobalOptions& global, const DumpOptions& options);
 int run_diff(const GlobalOptions& global, const DiffOptions& options);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
+int run_issue(const GlobalOptions& global, const IssueOptions& options);
 int run_check(const GlobalOptions& global, const CheckOptions& options);
 
 }  // namespace ah

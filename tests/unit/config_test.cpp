@@ -124,11 +124,6 @@ TEST_CASE("configuration mistakes name file, line, column and the fix", "[config
         CHECK(r.error().message.rfind("invalid TOML", 0) == 0);
         CHECK(r.error().where.line == 2);
     }
-    SECTION("a key that is not implemented yet") {
-        const auto r = load_text(dir, "[issue]\nlabel = \"x\"\n");
-        REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "'issue.label' is not implemented yet");
-    }
     SECTION("per-host tables are validated") {
         const auto r = load_text(dir, "[hosts.\"arxiv.org\"]\nin_fligth = 2\n");
         REQUIRE_FALSE(r.ok());
