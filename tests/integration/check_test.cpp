@@ -326,8 +326,11 @@ TEST_CASE("check: transport failures: refused, DNS, TLS, garbage, resets", "[che
     config.network.connect_to.push_back(fmt::format("beta.test:443:127.0.0.1:{}", untrusted.https_port()));
     config.network.connect_to.push_back(fmt::format("refused.test:80:127.0.0.1:{}", closed_port()));
     config.check.max_retries = 1;
+    Reply endless;
+    endless.fault = Fault::endless_header;
+    server.on("alpha.test", "/endless", endless);
     const Catalog c = list_of({"http://refused.test/", "http://nonexistent.invalid/", "https://beta.test/",
-                               "http://alpha.test/garbage", "http://alpha.test/reset"});
+                               "http://alpha.test/garbage", "http://alpha.test/reset", "http://alpha.test/endless"});
     const RunOutcome o = run(c, config);
     const CheckResult& refused = result_for(c, o, "http://refused.test/");
     CHECK(refused.verdict == Verdict::error);
@@ -347,6 +350,11 @@ TEST_CASE("check: transport failures: refused, DNS, TLS, garbage, resets", "[che
     const CheckResult& broken = result_for(c, o, "http://alpha.test/reset");
     CHECK(broken.verdict == Verdict::error);
     CHECK(broken.transport == TransportError::receive);
+    // An endless header is cut off by curl (100 KiB) or by our own 256 KiB guard.
+    const CheckResult& endless_result = result_for(c, o, "http://alpha.test/endless");
+    CHECK(endless_result.verdict == Verdict::error);
+    CHECK(endless_result.transport != TransportError::none);
+    CHECK(endless_result.elapsed < 5s);
 }
 
 TEST_CASE("check: filters, schemes and remap rules", "[check]") {

@@ -128,6 +128,15 @@ TEST_CASE("diff: one of every category", "[diff]") {
     }
 }
 
+TEST_CASE("diff: a previous snapshot of another list is compared by URL, with a note", "[diff]") {
+    auto [old_s, now] = two_nights();
+    old_s.list_source = "https://example.org/other-list/README.md";
+    const Diff d = diff_snapshots(&old_s, now, DiffPolicy{2, 20, 50});
+    CHECK(d.different_list);
+    CHECK(d.count(ChangeKind::still_dead) == 1);  // matched by URL all the same
+    CHECK(diff_to_markdown(d).find("the previous report was of another list") != std::string::npos);
+}
+
 TEST_CASE("diff: the first run reports the current state without add/remove noise", "[diff]") {
     const auto [old_s, now] = two_nights();
     const Diff d = diff_snapshots(nullptr, now, DiffPolicy{});
