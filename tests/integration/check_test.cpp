@@ -46,6 +46,7 @@ Config test_config(const FixtureServer& server, std::initializer_list<std::strin
     c.check.retry_max_ms = 100;
     c.check.min_interval_ms = 0;
     c.check.progress = "never";
+    c.wayback.enabled = false;  // dead links here have no archived copies to look up
     return c;
 }
 
