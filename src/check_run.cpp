@@ -228,7 +228,7 @@ private:
     void begin() { ++pending_; }
     void end(std::size_t targets_done) {
         done_ += targets_done;
-        progress_.update({done_, total_, client_.in_flight(), client_.queued(), {}});
+        report_progress();
         if (--pending_ == 0) on_checks_done();
     }
 
@@ -430,11 +430,23 @@ private:
 
     void tick() {
         if (pending_ == 0 && (wayback_started_ || !config_.wayback.enabled)) return;
-        progress_.update({done_, total_, client_.in_flight(), client_.queued(), {}});
+        report_progress();
         ticker_.expires_after(std::chrono::milliseconds(500));
         ticker_.async_wait([this](const boost::system::error_code& ec) {
             if (!ec) tick();
         });
+    }
+
+    void report_progress() {
+        if (!progress_.enabled()) return;
+        // The hosts holding the run up: those with the most requests still in flight.
+        std::vector<std::pair<std::uint64_t, std::string>> busy;
+        for (const auto& h : client_.host_stats())
+            if (h.requests_started > h.requests_finished) busy.emplace_back(h.requests_started - h.requests_finished, h.host);
+        std::sort(busy.begin(), busy.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        ProgressState state{done_, total_, client_.in_flight(), client_.queued(), {}};
+        for (std::size_t i = 0; i < busy.size() && i < 3; ++i) state.slow_hosts.push_back(busy[i].second);
+        progress_.update(state);
     }
 
     void apply_outage_guard_now() {

@@ -20,7 +20,7 @@ struct ProgressState {
     std::size_t total = 0;
     std::size_t in_flight = 0;
     std::size_t queued = 0;
-    std::vector<std::string> slow_hosts;  // hosts with the oldest unfinished requests
+    std::vector<std::string> slow_hosts;  // hosts with the most requests still in flight
 };
 
 class ProgressReporter {
@@ -30,6 +30,7 @@ public:
     void update(const ProgressState& state);
     // Clears the live line.
     void finish();
+    bool enabled() const { return mode_ != ProgressMode::off; }
 
 private:
     ProgressMode mode_;

@@ -245,3 +245,24 @@ TEST_CASE("check: bad configuration and unwritable reports are clear errors", "[
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("blocker") != std::string::npos);
 }
+
+TEST_CASE("check: the progress line shows counts and the busiest hosts", "[check][cli]") {
+    FixtureServer server;
+    Reply slow = status(200);
+    slow.delay = std::chrono::milliseconds(900);
+    server.on("slow.test", "*", slow);
+    server.on("alpha.test", "*", status(200));
+    TempDir dir;
+    dir.write("list.md", "[a](http://slow.test/1) [b](http://slow.test/2) [c](http://alpha.test/3)\n");
+    const auto config = dir.write("config.toml", config_for(server) + "\n[reports]\ndir = \"r\"\n");
+    const auto r = run_process({ah::testing::tool_path(), "check", "--config", config, "--set",
+                                "check.progress=always", dir.file("list.md")});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("checked 1/3") != std::string::npos);
+    CHECK(r.err.find("slow: slow.test") != std::string::npos);
+    CHECK(r.out.find("checked") == std::string::npos);  // progress never goes to stdout
+    const auto quiet = run_process({ah::testing::tool_path(), "check", "-q", "--config", config, "--set",
+                                    "check.progress=always", dir.file("list.md")});
+    CHECK(quiet.err.find("checked") == std::string::npos);
+}

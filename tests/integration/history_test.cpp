@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "support/fake_apis.h"
 #include "support/fixture_server.h"
 #include "support/run_process.h"
 
@@ -169,4 +170,55 @@ TEST_CASE("a read-only reports directory is a clear error and keeps the old file
     ::chmod(dir.file("reports").c_str(), 0755);
     CHECK(r.exit_code == 2);
     CHECK(read_file(dir.file("reports/health.json")) == before);
+}
+
+TEST_CASE("two nights where a link dies and metadata changes: the reports list exactly that", "[history][cli][metadata]") {
+    const std::string token = "ghp_two_nights_token";
+    TempDir dir;
+    dir.write("list.md",
+              "|Abbreviation|Title|Publication|Paper|Code & Weights|\n|---|---|---|---|---|\n"
+              "|**A**|**Alpha**|CVPR2023|[p](http://alpha.test/a)|[c](https://github.com/o/alpha)|\n"
+              "|**B**|**Beta**|CVPR2023|[p](http://alpha.test/b)|[c](https://github.com/o/beta)|\n");
+    const auto night = [&](bool second) {
+        FixtureServer server;
+        server.on("alpha.test", "/a", status(200));
+        server.on("alpha.test", "/b", status(second ? 404 : 200));
+        server.on("archive.org", "*", status(404));
+        ah::testing::FakeGithub github;
+        github.expected_token = token;
+        if (second) github.repos["o/alpha"].archived = true;
+        github.install(server);
+        std::string connect;
+        for (const auto& c : server.connect_to()) connect += fmt::format("{}\"{}\"", connect.empty() ? "" : ", ", c);
+        const auto config = dir.write(
+            "config.toml", fmt::format("[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n[network]\n"
+                                       "connect_to = [{}]\nca_bundle = \"{}\"\n[history]\nconfirm_at_once = [\"404\"]\n",
+                                       connect, server.ca_file()));
+        return run_process({tool_path(), "check", "--config", config}, {{}, {"GITHUB_TOKEN=" + token}});
+    };
+    const auto first = night(false);
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    const auto second = night(true);
+    INFO(second.err);
+    CHECK(second.exit_code == 1);
+
+    simdjson::dom::parser parser;
+    simdjson::dom::element diff;
+    REQUIRE(parser.parse(read_file(dir.file("reports/diff.json"))).get(diff) == simdjson::SUCCESS);
+    std::vector<std::string> changes;
+    for (simdjson::dom::element c : diff["changes"].get_array()) {
+        std::string_view kind = c["kind"], url = c["url"], detail;
+        if (c["detail"].get(detail) != simdjson::SUCCESS) detail = "";
+        changes.push_back(fmt::format("{} {} {}", kind, detail, url));
+    }
+    // Exactly the two things that changed, nothing else.
+    CHECK(changes == std::vector<std::string>{"newly_dead  http://alpha.test/b",
+                                              "metadata archived_repo https://github.com/o/alpha"});
+    const std::string md = read_file(dir.file("reports/diff.md"));
+    CHECK(md.find("### Newly dead (1)") != std::string::npos);
+    CHECK(md.find("repository o/alpha is archived") != std::string::npos);
+    const std::string html = read_file(dir.file("reports/index.html"));
+    CHECK(html.find("http://alpha.test/b") != std::string::npos);
+    CHECK(html.find("archived") != std::string::npos);
 }
