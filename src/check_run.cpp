@@ -17,6 +17,8 @@
 #include "ah/arxiv.h"
 #include "ah/huggingface.h"
 #include "ah/wayback.h"
+#include "ah/console_summary.h"
+#include "engine_config.h"
 #include "filter.h"
 #include "metadata_findings.h"
 #include "net/http_engine.h"
@@ -40,21 +42,6 @@ net::PolitenessOptions politeness_from(const Config& config) {
         p.overrides[host] = h;
     }
     return p;
-}
-
-EngineOptions engine_from(const Config& config) {
-    EngineOptions e;
-    e.user_agent = config.check.user_agent;
-    e.proxy = config.network.proxy;
-    e.ca_bundle = config.network.ca_bundle.empty() ? "" : config.resolve_path(config.network.ca_bundle);
-    e.verify_tls = config.network.verify_tls;
-    e.connect_to = config.network.connect_to;
-    e.http2 = config.network.http2;
-    e.max_connections = config.check.max_in_flight;
-    e.max_host_connections = config.check.per_host_in_flight;
-    for (const auto& [host, o] : config.hosts)
-        if (o.in_flight) e.max_host_connections = std::max<long>(e.max_host_connections, *o.in_flight);
-    return e;
 }
 
 bool is_connection_error(const HttpResponse& r) {
@@ -123,15 +110,6 @@ PaperMeta paper_meta(const ArxivPaper& p, const VenueAliases* venues, const std:
     return m;
 }
 
-std::string iso_utc(std::chrono::system_clock::time_point t) {
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 // Everything one run needs, alive for the duration of io.run().
 class Run {
 public:
@@ -139,7 +117,7 @@ public:
         : catalog_(catalog),
           config_(config),
           hooks_(hooks),
-          engine_(io_, engine_from(config)),
+          engine_(io_, engine_options_from(config)),
           watch_(engine_),
           client_(io_, watch_, politeness_from(config)),
           transport_(client_),
@@ -148,7 +126,7 @@ public:
           ticker_(io_),
           progress_(hooks.progress ? progress_mode(config.check.progress, fileno(hooks.progress)) : ProgressMode::off,
                     hooks.progress ? hooks.progress : stderr),
-          fetched_at_(iso_utc(hooks.now)) {
+          fetched_at_(iso8601_utc(hooks.now)) {
         const std::size_t n = catalog.targets.size();
         out_.results.resize(n);
         out_.remapped_by.resize(n);

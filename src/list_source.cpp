@@ -7,6 +7,7 @@
 
 #include "ah/extract.h"
 #include "ah/url.h"
+#include "engine_config.h"
 #include "net/http_engine.h"
 
 namespace ah {
@@ -18,13 +19,7 @@ bool is_url(const std::string& source) {
 Result<std::string> load_list(const std::string& source, const Config& config) {
     if (!is_url(source)) return read_list_file(source, config.list.max_bytes);
     boost::asio::io_context io;
-    EngineOptions options;
-    options.user_agent = config.check.user_agent;
-    options.proxy = config.network.proxy;
-    options.ca_bundle = config.network.ca_bundle.empty() ? "" : config.resolve_path(config.network.ca_bundle);
-    options.verify_tls = config.network.verify_tls;
-    options.connect_to = config.network.connect_to;
-    net::HttpEngine engine(io, options);
+    net::HttpEngine engine(io, engine_options_from(config));
     std::string url = source;
     std::optional<HttpResponse> response;
     for (int hop = 0; hop <= config.check.max_redirects; ++hop) {

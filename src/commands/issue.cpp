@@ -14,6 +14,7 @@
 #include "ah/diff_reader.h"
 #include "ah/github_issue.h"
 #include "commands/commands.h"
+#include "engine_config.h"
 #include "net/http_engine.h"
 
 namespace ah {
@@ -71,13 +72,7 @@ int run_issue(const GlobalOptions& global, const IssueOptions& options) {
         return exit_usage;
     }
     boost::asio::io_context io;
-    EngineOptions engine_options;
-    engine_options.user_agent = config->check.user_agent;
-    engine_options.proxy = config->network.proxy;
-    engine_options.ca_bundle = config->network.ca_bundle.empty() ? "" : config->resolve_path(config->network.ca_bundle);
-    engine_options.verify_tls = config->network.verify_tls;
-    engine_options.connect_to = config->network.connect_to;
-    net::HttpEngine engine(io, engine_options);
+    net::HttpEngine engine(io, engine_options_from(*config));
     std::optional<Result<IssueOutcome>> result;
     sync_tracking_issue(io, engine, *settings, *diff, [&](Result<IssueOutcome> r) { result = std::move(r); });
     io.run();
