@@ -86,10 +86,6 @@ const std::string& Entry::display_name() const {
     return title;
 }
 
-namespace {
-
-constexpr std::size_t max_invalid_utf8_findings = 20;
-
 // Cell texts that stand for "no link yet". "Comming" is how the list spells it.
 bool is_placeholder_text(std::string_view raw) {
     static constexpr std::array placeholders = {"null", "-", "--", "comming soon", "coming soon", "soon",
@@ -100,6 +96,10 @@ bool is_placeholder_text(std::string_view raw) {
         if (s == p) return true;
     return false;
 }
+
+namespace {
+
+constexpr std::size_t max_invalid_utf8_findings = 20;
 
 LinkRole role_for_column(std::string_view column) {
     const std::string c = text::to_lower(column);

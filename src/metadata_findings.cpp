@@ -26,12 +26,6 @@ std::optional<int> days_since(std::string_view iso, std::chrono::system_clock::t
 
 namespace {
 
-bool is_placeholder_cell(std::string_view raw) {
-    const std::string s = text::to_lower(text::collapse_space(raw));
-    return s == "null" || s == "-" || s == "comming soon" || s == "coming soon" || s == "soon" || s == "tbd" ||
-           s == "todo" || s == "n/a" || s == "none" || s == "to be released";
-}
-
 ArxivPaper paper_from(const PaperMeta& m) {
     ArxivPaper p;
     p.id = m.id;
@@ -154,7 +148,7 @@ void suggestions(const Catalog& catalog, RunOutcome& out) {
     for (const Entry& e : catalog.entries) {
         bool placeholder_code = false;
         for (const auto& cell : e.cells)
-            if (text::icontains(cell.column, "code") && is_placeholder_cell(cell.text)) placeholder_code = true;
+            if (text::icontains(cell.column, "code") && is_placeholder_text(cell.text)) placeholder_code = true;
         if (!placeholder_code) continue;
         for (std::size_t li : e.links) {
             const Link& link = catalog.links[li];

@@ -66,11 +66,6 @@ constexpr std::array venue_aliases = {
     VenueAlias{"isprs j.", "ISPRS J.", VenueKind::journal},
 };
 
-bool is_placeholder_text(std::string_view s) {
-    return s.empty() || s == "-" || s == "--" || text::iequals(s, "null") || text::iequals(s, "n/a") ||
-           text::iequals(s, "none") || text::iequals(s, "tbd");
-}
-
 // Position of a standalone 4-digit year (19xx/20xx) not embedded in a longer number.
 std::size_t find_year(std::string_view s) {
     std::size_t found = std::string_view::npos;
@@ -93,7 +88,7 @@ Publication parse_publication(std::string_view cell) {
     const std::string collapsed = text::collapse_space(cell);
     p.raw = collapsed;
     std::string_view s = collapsed;
-    if (is_placeholder_text(s)) {
+    if (s.empty() || is_placeholder_text(s)) {
         p.placeholder = true;
         return p;
     }

@@ -21,4 +21,8 @@ struct Publication {
 
 Publication parse_publication(std::string_view cell);
 
+// Text that stands for "nothing yet" where a link or a venue belongs: "null", "-",
+// "Comming soon" (as the list spells it), "TBD", ... (case and spacing ignored).
+bool is_placeholder_text(std::string_view text);
+
 }  // namespace ah
