@@ -281,16 +281,32 @@ TEST_CASE("check: a server that never answers costs the timeout per attempt", "[
     Reply silent;
     silent.fault = Fault::never_answer;
     server.on("alpha.test", "/silent", silent);
+    Reply stall = status(200);
+    stall.body = std::string(4096, 'x');
+    stall.fault = Fault::stall_after_headers;
+    server.on("alpha.test", "/stall", status(405), "HEAD");
+    server.on("alpha.test", "/stall", stall, "GET");
+    Reply trickle = status(200);
+    trickle.body = std::string(4096, 'x');
+    trickle.fault = Fault::trickle_body;
+    trickle.trickle_interval = std::chrono::milliseconds(100);
+    server.on("alpha.test", "/trickle", status(405), "HEAD");
+    server.on("alpha.test", "/trickle", trickle, "GET");
     Config config = test_config(server, {"alpha.test"});
     config.check.timeout_ms = 300;
     config.check.max_retries = 1;
-    const Catalog c = list_of({"http://alpha.test/silent"});
+    const Catalog c = list_of({"http://alpha.test/silent", "http://alpha.test/stall", "http://alpha.test/trickle"});
     const auto start = std::chrono::steady_clock::now();
     const RunOutcome o = run(c, config);
     const auto took = std::chrono::steady_clock::now() - start;
     CHECK(o.results[0].verdict == Verdict::error);
     CHECK(o.results[0].transport == TransportError::timeout);
     CHECK(o.results[0].attempts == 2);
+    // Headers then silence, and a body one byte per 100 ms: both cut by the same timeout.
+    for (std::size_t i : {1u, 2u}) {
+        CHECK(o.results[i].verdict == Verdict::error);
+        CHECK(o.results[i].transport == TransportError::timeout);
+    }
     CHECK(took >= 550ms);
     CHECK(took < 3s);  // two attempts of 300 ms and a short backoff, with slack for a loaded machine
 }
