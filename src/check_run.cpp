@@ -155,7 +155,7 @@ public:
             ++total_;
             // A remapped link goes where the user sent it: by HTTP.
             const bool api_ok = route.remapped_by.empty();
-            const UrlInfo info = classify_url(target.url);
+            const UrlInfo& info = info_of(i);
             if (api_ok && target.kind == LinkKind::github_repo && config_.github.enabled) {
                 github.push_back(i);
                 if (!info.subpath.empty()) web.push_back(i);  // a deep link: the path is checked too
@@ -183,6 +183,9 @@ public:
     }
 
 private:
+    // What extraction already learnt about target i (parsed once, not again per stage).
+    const UrlInfo& info_of(std::size_t i) const { return catalog_.links[catalog_.targets[i].occurrences.front()].info; }
+
     std::vector<std::size_t> check_order() const {
         // Longest expected first (LPT): links that were slow last run start before fast
         // ones. Unknown links are expected to be as slow as the median known one.
@@ -238,7 +241,7 @@ private:
         settings.previous = hooks_.previous_repos;
         github_ = std::make_unique<GithubClient>(io_, transport_, std::move(settings));
         std::vector<std::string> repos;
-        for (std::size_t i : targets) repos.push_back(classify_url(catalog_.targets[i].url).id);
+        for (std::size_t i : targets) repos.push_back(info_of(i).id);
         begin();
         github_->lookup(repos, [this, targets](GithubLookup lookup) {
             std::size_t judged = 0;
@@ -248,7 +251,7 @@ private:
             out_.api.github_repositories = static_cast<int>(lookup.repos.size());
             for (auto& w : lookup.warnings) out_.warnings.push_back("GitHub: " + w);
             for (std::size_t i : targets) {
-                const UrlInfo info = classify_url(catalog_.targets[i].url);
+                const UrlInfo& info = info_of(i);
                 const auto it = lookup.repos.find(github_repo_key(info.id));
                 if (it == lookup.repos.end()) {
                     if (info.subpath.empty()) check_web(i);
@@ -297,7 +300,7 @@ private:
         settings.timeout = std::chrono::milliseconds(config_.check.timeout_ms) * 3;
         arxiv_ = std::make_unique<ArxivClient>(io_, transport_, settings);
         std::vector<std::string> ids;
-        for (std::size_t i : targets) ids.push_back(classify_url(catalog_.targets[i].url).id);
+        for (std::size_t i : targets) ids.push_back(info_of(i).id);
         out_.api.arxiv_ids = static_cast<int>(std::set<std::string>(ids.begin(), ids.end()).size());
         begin();
         arxiv_->lookup(ids, [this, targets](ArxivLookup lookup) {
@@ -309,7 +312,7 @@ private:
                     out_.api.arxiv_min_spacing_ms = gap.count();
             }
             for (std::size_t i : targets) {
-                const UrlInfo info = classify_url(catalog_.targets[i].url);
+                const UrlInfo& info = info_of(i);
                 CheckResult& r = out_.results[i];
                 r.checked_by = "arxiv_api";
                 r.method = "API";
@@ -338,14 +341,14 @@ private:
                                            HubSettings{config_.huggingface.api_url,
                                                        std::chrono::milliseconds(config_.check.timeout_ms)});
         std::vector<HubLookupItem> items;
-        for (std::size_t i : targets) items.push_back({catalog_.targets[i].kind, classify_url(catalog_.targets[i].url).id});
+        for (std::size_t i : targets) items.push_back({catalog_.targets[i].kind, info_of(i).id});
         begin();
         hub_->lookup(items, [this, targets](HubLookup lookup) {
             std::size_t judged = 0;
             out_.api.huggingface_requests = lookup.requests;
             for (std::size_t i : targets) {
                 const Target& target = catalog_.targets[i];
-                const HubInfo& info = lookup.items[hub_key({target.kind, classify_url(target.url).id})];
+                const HubInfo& info = lookup.items[hub_key({target.kind, info_of(i).id})];
                 if (info.exists) {
                     HubMeta m;
                     m.id = info.id;

@@ -366,7 +366,11 @@ std::string diff_to_markdown(const Diff& d, std::size_t limit) {
         longest->second /= 2;
         out = render(d, caps);
     }
-    if (out.size() > limit) out.resize(limit);  // only with absurd limits
+    if (out.size() > limit) {  // only with absurd limits; never cut a UTF-8 sequence in half
+        std::size_t cut = limit;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out.resize(cut);
+    }
     return out;
 }
 
