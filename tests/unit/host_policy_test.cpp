@@ -164,8 +164,11 @@ TEST_CASE("starts to one host are spaced by the minimum interval", "[net]") {
             out.push_back(std::chrono::duration_cast<std::chrono::microseconds>(times[i] - times[i - 1]));
         return out;
     };
-    for (auto gap : gaps(recorder.starts["a.test"])) CHECK(gap >= 100ms);
-    for (auto gap : gaps(recorder.starts["b.test"])) CHECK(gap >= 30ms);
+    // The policy stamps a start a few statements before it calls the transport, so a busy
+    // (sanitized, parallel) machine can shift one recorded stamp by a little: allow 3 ms.
+    // Without spacing the gaps would be near 0.
+    for (auto gap : gaps(recorder.starts["a.test"])) CHECK(gap >= 97ms);
+    for (auto gap : gaps(recorder.starts["b.test"])) CHECK(gap >= 27ms);
     auto a = arrivals_for(server, "a.test");
     auto b = arrivals_for(server, "b.test");
     REQUIRE(a.size() == 4);
