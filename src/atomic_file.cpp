@@ -47,9 +47,8 @@ Error io_error(const std::string& path, std::string what) {
                  "the previous file, if any, is unchanged"};
 }
 
-}  // namespace
-
-Status write_file_atomically(const std::string& path, std::string_view content) {
+// Writes `content` to a new temporary file beside `path`, flushed to disk; returns its name.
+Result<std::string> write_temp_beside(const std::string& path, std::string_view content) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -73,14 +72,53 @@ Status write_file_atomically(const std::string& path, std::string_view content) 
     if (::fchmod(temp.fd(), 0644) != 0) return io_error(path, "cannot set permissions");
     if (::fsync(temp.fd()) != 0) return io_error(path, "cannot flush to disk");
     if (temp.close() != 0) return io_error(path, "cannot close");
-    if (::rename(temp.path().c_str(), path.c_str()) != 0) return io_error(path, "cannot replace");
+    std::string name = temp.path();
     temp.release();
-    // The rename itself must reach the disk too.
+    return name;
+}
+
+// The renames themselves must reach the disk too.
+void sync_directory_of(const std::string& path) {
+    const std::filesystem::path target(path);
+    const std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
     const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd >= 0) {
         ::fsync(dir_fd);
         ::close(dir_fd);
     }
+}
+
+}  // namespace
+
+Status write_file_atomically(const std::string& path, std::string_view content) {
+    AtomicFileSet one;
+    if (auto s = one.stage(path, content); !s) return s;
+    return one.commit();
+}
+
+AtomicFileSet::~AtomicFileSet() {
+    for (const auto& s : staged_) ::unlink(s.temp.c_str());
+}
+
+Status AtomicFileSet::stage(const std::string& path, std::string_view content) {
+    auto temp = write_temp_beside(path, content);
+    if (!temp) return temp.error();
+    staged_.push_back({path, std::move(*temp)});
+    return Ok{};
+}
+
+Status AtomicFileSet::commit() {
+    std::vector<Staged> staged = std::move(staged_);
+    staged_.clear();
+    for (std::size_t i = 0; i < staged.size(); ++i) {
+        if (::rename(staged[i].temp.c_str(), staged[i].target.c_str()) != 0) {
+            Error e = io_error(staged[i].target, "cannot replace");
+            for (std::size_t j = i; j < staged.size(); ++j) ::unlink(staged[j].temp.c_str());
+            if (i > 0) e.hint = fmt::format("{} of {} files were replaced before this one", i, staged.size());
+            return e;
+        }
+    }
+    for (const auto& s : staged) sync_directory_of(s.target);
     return Ok{};
 }
 

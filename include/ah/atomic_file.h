@@ -4,11 +4,33 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ah/result.h"
 
 namespace ah {
 
 Status write_file_atomically(const std::string& path, std::string_view content);
+
+// Several files replaced together (the reports of one run). Every file is written to a
+// temporary file beside its target and flushed before any target is touched, so a write that
+// fails (a full disk, a read-only directory) changes none of them; only then are they renamed
+// into place, in the order staged. Staged files not committed are removed on destruction.
+class AtomicFileSet {
+public:
+    AtomicFileSet() = default;
+    ~AtomicFileSet();
+    AtomicFileSet(const AtomicFileSet&) = delete;
+    AtomicFileSet& operator=(const AtomicFileSet&) = delete;
+
+    Status stage(const std::string& path, std::string_view content);
+    Status commit();
+
+private:
+    struct Staged {
+        std::string target, temp;
+    };
+    std::vector<Staged> staged_;
+};
 
 }  // namespace ah

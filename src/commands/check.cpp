@@ -74,11 +74,15 @@ std::string config_digest(const Config& config, const GlobalOptions& global) {
 }
 
 Status write_reports(const std::string& dir, const Snapshot& snapshot, const Diff& diff) {
-    // health.json goes last: it is the baseline, and the others are derived from it.
-    if (auto s = write_file_atomically(dir + "/diff.json", diff_to_json(diff)); !s) return s;
-    if (auto s = write_file_atomically(dir + "/diff.md", diff_to_markdown(diff)); !s) return s;
-    if (auto s = write_file_atomically(dir + "/index.html", render_html(snapshot, diff)); !s) return s;
-    return write_file_atomically(dir + "/health.json", snapshot_to_json(snapshot));
+    // All four are written and flushed before any is replaced: a full disk or a read-only
+    // directory leaves every old report as it was. health.json is renamed last: it is the
+    // baseline, and the others are derived from it.
+    AtomicFileSet reports;
+    if (auto s = reports.stage(dir + "/diff.json", diff_to_json(diff)); !s) return s;
+    if (auto s = reports.stage(dir + "/diff.md", diff_to_markdown(diff)); !s) return s;
+    if (auto s = reports.stage(dir + "/index.html", render_html(snapshot, diff)); !s) return s;
+    if (auto s = reports.stage(dir + "/health.json", snapshot_to_json(snapshot)); !s) return s;
+    return reports.commit();
 }
 
 int run_check(const GlobalOptions& global, const CheckOptions& options) {

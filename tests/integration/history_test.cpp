@@ -147,31 +147,6 @@ TEST_CASE("a previous snapshot that cannot be read is never overwritten", "[hist
     }
 }
 
-TEST_CASE("a read-only reports directory is a clear error and keeps the old files", "[history][cli]") {
-    if (::geteuid() == 0) {
-        // Root ignores directory permissions; use a path under a regular file instead.
-        TempDir dir;
-        dir.write("list.md", "[x](#nowhere)\n");
-        dir.write("file", "x");
-        const auto config = dir.write("config.toml",
-                                      "[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n[reports]\ndir = \"file/reports\"\n");
-        const auto r = run_process({tool_path(), "check", "--config", config});
-        CHECK(r.exit_code == 2);
-        CHECK(r.err.find("file/reports") != std::string::npos);
-        return;
-    }
-    TempDir dir;
-    dir.write("list.md", "[x](#nowhere)\n");
-    const auto config = dir.write("config.toml", "[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n");
-    REQUIRE(run_process({tool_path(), "check", "--config", config}).exit_code == 0);
-    const std::string before = read_file(dir.file("reports/health.json"));
-    ::chmod(dir.file("reports").c_str(), 0555);
-    const auto r = run_process({tool_path(), "check", "--config", config});
-    ::chmod(dir.file("reports").c_str(), 0755);
-    CHECK(r.exit_code == 2);
-    CHECK(read_file(dir.file("reports/health.json")) == before);
-}
-
 TEST_CASE("two nights where a link dies and metadata changes: the reports list exactly that", "[history][cli][metadata]") {
     const std::string token = "ghp_two_nights_token";
     TempDir dir;

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <grp.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,7 +35,8 @@ struct Pipe {
 
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options,
+                          const ProcessControl& control) {
     Pipe out_pipe, err_pipe;
     std::vector<std::string> env_strings;
     for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
@@ -54,6 +57,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         const int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, 0);
         if (!options.working_dir.empty() && ::chdir(options.working_dir.c_str()) != 0) ::_exit(127);
+        if (control.file_size_limit) {
+            ::signal(SIGXFSZ, SIG_IGN);  // an ignored disposition survives execve
+            const rlimit limit{*control.file_size_limit, *control.file_size_limit};
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+        }
+        if (control.run_as_uid) {
+            const gid_t gid = *control.run_as_uid;
+            if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(*control.run_as_uid) != 0) ::_exit(126);
+        }
         ::execve(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
         ::_exit(127);
     }
@@ -61,7 +73,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     err_pipe.close_write();
 
     ProcessResult result;
-    const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + options.timeout;
+    std::optional<std::chrono::steady_clock::time_point> signal_at;
+    if (control.signal_after) signal_at = started + *control.signal_after;
     pollfd fds[2] = {{out_pipe.fd[0], POLLIN, 0}, {err_pipe.fd[0], POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
     int open_fds = 2;
@@ -73,7 +88,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             ::kill(pid, SIGKILL);
             break;
         }
-        const int ready = ::poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 1000)));
+        long wait_ms = std::min<long>(left.count(), 1000);
+        if (signal_at) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= *signal_at) {
+                ::kill(pid, control.signal_to_send);
+                signal_at.reset();
+            } else {
+                wait_ms = std::min<long>(wait_ms, std::chrono::ceil<std::chrono::milliseconds>(*signal_at - now).count());
+            }
+        }
+        const int ready = ::poll(fds, 2, static_cast<int>(wait_ms));
         if (ready < 0 && errno != EINTR) break;
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd < 0 || fds[i].revents == 0) continue;
@@ -89,6 +114,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     int status = 0;
     ::waitpid(pid, &status, 0);
     if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     return result;
 }
 

@@ -1,7 +1,10 @@
 // Runs a program (no shell) with arguments, captures stdout/stderr and the exit status.
 #pragma once
 
+#include <csignal>
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,7 @@ struct ProcessResult {
     std::string out;
     std::string err;
     bool timed_out = false;
+    int signal = 0;  // the signal that ended it, if one did
 };
 
 struct ProcessOptions {
@@ -20,7 +24,21 @@ struct ProcessOptions {
     std::chrono::milliseconds timeout{120000};  // killed (SIGKILL) after this
 };
 
-ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+// What data-safety tests do to the child: a signal at a chosen moment, a full disk, another
+// user. Apart from ProcessOptions so that `{dir, env}` initialisers elsewhere stay complete.
+struct ProcessControl {
+    // Sent `signal_to_send` after this long (a crash or kill -9 at a chosen moment); not a timeout.
+    std::optional<std::chrono::microseconds> signal_after;
+    int signal_to_send = SIGKILL;
+    // RLIMIT_FSIZE for the child, with SIGXFSZ ignored: a write past it fails with EFBIG,
+    // as a write to a full disk fails with ENOSPC.
+    std::optional<std::uint64_t> file_size_limit;
+    // Run as this user and group (root only): directory permissions then apply to the child.
+    std::optional<unsigned> run_as_uid;
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {},
+                          const ProcessControl& control = {});
 
 // The awesome-health binary built next to the tests.
 std::string tool_path();

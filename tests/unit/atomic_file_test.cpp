@@ -66,3 +66,37 @@ TEST_CASE("a crash between write and rename leaves the old snapshot readable", "
     REQUIRE(loaded.ok());
     CHECK(loaded->generated_at == "2026-11-26T02:00:00Z");
 }
+
+TEST_CASE("a set of files is replaced all together or not at all", "[atomic]") {
+    TempDir dir;
+    dir.write("r/a.json", "old a");
+    dir.write("r/b.html", "old b");
+    dir.write("blocker", "a file where a directory should be");
+    SECTION("a file that cannot be written leaves every target as it was, and no temporary file") {
+        {
+            ah::AtomicFileSet set;
+            REQUIRE(set.stage(dir.file("r/a.json"), "new a").ok());
+            REQUIRE(set.stage(dir.file("r/b.html"), "new b").ok());
+            const auto failed = set.stage(dir.file("blocker/c.md"), "new c");
+            REQUIRE(!failed.ok());
+            CHECK(failed.error().to_string().find("blocker") != std::string::npos);
+        }  // dropped without commit
+        CHECK(read_file(dir.file("r/a.json")) == "old a");
+        CHECK(read_file(dir.file("r/b.html")) == "old b");
+        std::size_t files = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir.file("r"))) {
+            INFO(e.path());
+            ++files;
+        }
+        CHECK(files == 2);
+    }
+    SECTION("committed, every file is the new one") {
+        ah::AtomicFileSet set;
+        REQUIRE(set.stage(dir.file("r/a.json"), "new a").ok());
+        REQUIRE(set.stage(dir.file("r/b.html"), "new b").ok());
+        CHECK(read_file(dir.file("r/a.json")) == "old a");  // nothing replaced before commit
+        REQUIRE(set.commit().ok());
+        CHECK(read_file(dir.file("r/a.json")) == "new a");
+        CHECK(read_file(dir.file("r/b.html")) == "new b");
+    }
+}
