@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
         return ah::exit_usage;
     }
 
+    ah::keep_token_out_of_core_dumps();
     // libcurl's global state lives exactly as long as main(); nothing else is global.
     const ah::net::CurlGlobal curl;
     if (dump_cmd->parsed()) return ah::run_dump(global, dump);

@@ -1,6 +1,8 @@
 // The command line as users and CI see it: exit statuses, messages on stderr, JSON on stdout.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -110,6 +112,16 @@ TEST_CASE("the list comes from the configuration, relative to the config file", 
     const auto over = run_process({tool_path(), "dump", "--config", config, "--set", "list.max_bytes=10"});
     CHECK(over.exit_code == 2);
     CHECK(over.err.find("over the limit of 10 bytes") != std::string::npos);
+}
+
+TEST_CASE("a list over the default 64 MiB limit is refused before it is read", "[cli]") {
+    TempDir dir;
+    const auto list = dir.write("huge.md", "");
+    std::filesystem::resize_file(list, (std::uint64_t{64} << 20) + 1);  // sparse: costs no disk
+    const auto r = run_process({tool_path(), "dump", "--format", "text", list});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("huge.md: is 67108865 bytes, over the limit of 67108864 bytes") != std::string::npos);
+    CHECK(r.err.find("list.max_bytes") != std::string::npos);
 }
 
 TEST_CASE("cli: --set takes one value each time, so LIST may follow it", "[cli]") {

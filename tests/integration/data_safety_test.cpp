@@ -187,19 +187,19 @@ TEST_CASE("a read-only reports directory is a clear error and keeps every old re
     const auto& [dir, config, before] = std::tie(night.dir, night.config, night.before);
 
     ProcessControl options;
+    std::string tool = tool_path();
     if (::geteuid() == 0) {
         // Root ignores permissions: run the tool as nobody, for whom the directory (root's,
         // 0755) is read-only while the list, the configuration and the reports stay readable.
+        // A copy of the binary inside it: the build tree may sit where nobody cannot reach.
         ::chmod(dir.path().c_str(), 0755);
+        tool = dir.file("awesome-health");
+        std::filesystem::copy_file(tool_path(), tool);
         options.run_as_uid = 65534;
-        if (::access(tool_path().c_str(), X_OK) != 0) {
-            WARN("SKIPPED: cannot check the read-only case as root");
-            return;
-        }
     } else {
         ::chmod(dir.file("reports").c_str(), 0555);
     }
-    const auto r = run_process({tool_path(), "check", "--config", config}, {}, options);
+    const auto r = run_process({tool, "check", "--config", config}, {}, options);
     ::chmod(dir.file("reports").c_str(), 0755);
     INFO(r.err);
     REQUIRE(r.exit_code != 126);  // the child could not drop to nobody

@@ -3,6 +3,9 @@
 // the token reaches the API host only; list content never reaches a shell.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 
@@ -12,6 +15,7 @@
 #include "support/fake_github_issues.h"
 #include "support/fixture_server.h"
 #include "support/run_process.h"
+#include "support/skip.h"
 
 using namespace std::chrono_literals;
 using ah::testing::FakeGitHubIssues;
@@ -174,4 +178,52 @@ TEST_CASE("the tool has no way to run a shell or another program", "[secrets]") 
         CHECK(!std::regex_search(text, m, spawn));
     }
     CHECK(files > 20);
+}
+
+TEST_CASE("a crash with a token in the environment writes no core file", "[secrets][cli]") {
+    // A core file holds the whole environment, the token included. A slow server keeps the
+    // run busy until SIGQUIT (whose default action is to dump core) arrives.
+    FixtureServer server;
+    Reply slow;
+    slow.delay = 5s;
+    server.on("slow.test", "*", slow);
+    TempDir dir;
+    dir.write("list.md", "[a](http://slow.test/a)\n");
+    std::string connect;
+    for (const auto& c : server.connect_to()) connect += fmt::format("{}\"{}\"", connect.empty() ? "" : ", ", c);
+    const auto config = dir.write("config.toml", fmt::format("[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\n"
+                                                             "[network]\nconnect_to = [{}]\n",
+                                                             connect));
+    const auto crash = [&](const std::string& token_value) {
+        ProcessOptions options;
+        options.working_dir = dir.path();
+        options.extra_env = {"GITHUB_TOKEN=" + token_value};
+        // The sanitizer runtimes turn core files off by default; on here, as in a plain build.
+        for (const char* name : {"ASAN_OPTIONS", "TSAN_OPTIONS"}) {
+            const char* now = std::getenv(name);
+            options.extra_env.push_back(fmt::format("{}={}{}disable_coredump=0", name, now ? now : "", now ? ":" : ""));
+        }
+        ProcessControl control;
+        control.signal_after = 300ms;
+        control.signal_to_send = SIGQUIT;
+        control.core_size_limit = RLIM_INFINITY;
+        const auto r = run_process({tool_path(), "check", "--config", config}, options, control);
+        CHECK(r.signal == SIGQUIT);
+        bool core = false;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+            const std::string name = e.path().filename().string();
+            if (name.rfind("core", 0) == 0) {
+                core = true;
+                std::filesystem::remove(e.path());
+            }
+        }
+        return core;
+    };
+    // Without a token a core file is written here; only then does its absence below mean anything.
+    const std::string pattern = read_file("/proc/sys/kernel/core_pattern");
+    if (pattern.rfind("core", 0) != 0 || !crash("")) {
+        AH_SKIP("crashes write no core file in the working directory here (core_pattern '"
+                << pattern.substr(0, pattern.find('\n')) << "')");
+    }
+    CHECK(!crash(token));
 }

@@ -40,7 +40,12 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     Pipe out_pipe, err_pipe;
     std::vector<std::string> env_strings;
     for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-    for (const auto& extra : options.extra_env) env_strings.push_back(extra);
+    for (const auto& extra : options.extra_env) {
+        // An extra variable replaces one of the same name (getenv would find the first).
+        const std::string prefix = extra.substr(0, extra.find('=') + 1);
+        std::erase_if(env_strings, [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+        env_strings.push_back(extra);
+    }
     std::vector<char*> env_ptrs;
     for (auto& s : env_strings) env_ptrs.push_back(s.data());
     env_ptrs.push_back(nullptr);
@@ -61,6 +66,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             ::signal(SIGXFSZ, SIG_IGN);  // an ignored disposition survives execve
             const rlimit limit{*control.file_size_limit, *control.file_size_limit};
             if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+        }
+        if (control.core_size_limit) {
+            const rlimit limit{*control.core_size_limit, *control.core_size_limit};
+            if (::setrlimit(RLIMIT_CORE, &limit) != 0) ::_exit(126);
         }
         if (control.run_as_uid) {
             const gid_t gid = *control.run_as_uid;

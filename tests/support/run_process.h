@@ -20,7 +20,7 @@ struct ProcessResult {
 
 struct ProcessOptions {
     std::string working_dir;                    // empty: the current one
-    std::vector<std::string> extra_env;         // "NAME=value", added to the environment
+    std::vector<std::string> extra_env;         // "NAME=value", added to (or replacing in) the environment
     std::chrono::milliseconds timeout{120000};  // killed (SIGKILL) after this
 };
 
@@ -33,6 +33,8 @@ struct ProcessControl {
     // RLIMIT_FSIZE for the child, with SIGXFSZ ignored: a write past it fails with EFBIG,
     // as a write to a full disk fails with ENOSPC.
     std::optional<std::uint64_t> file_size_limit;
+    // RLIMIT_CORE for the child (0 unless the shell raised it).
+    std::optional<std::uint64_t> core_size_limit;
     // Run as this user and group (root only): directory permissions then apply to the child.
     std::optional<unsigned> run_as_uid;
 };
