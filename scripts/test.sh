@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command: install what is missing, build with -Werror, run the whole test suite,
-# then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer
+# included) and under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium: the [browser] test of the HTML report; yamllint (and python3-yaml with it)
@@ -23,4 +24,11 @@ if [ "${AH_SKIP_SANITIZERS:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure --parallel "$jobs"
   skip_reasons build-asan
+  # libcurl resolves names on threads of its own, and the test servers run on threads beside
+  # the client under test: the same suite once more under ThreadSanitizer.
+  echo "== build (TSan)"
+  bash scripts/build.sh build-tsan -DAH_WERROR=ON -DAH_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
+  echo "== tests (TSan)"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build-tsan --output-on-failure --parallel "$jobs"
+  skip_reasons build-tsan
 fi
