@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config ca-certificates openssl
   libcurl4-openssl-dev libssl-dev libboost-dev libsimdjson-dev libtomlplusplus-dev
-  catch2 libmd4c-dev libmd4c-html0-dev libpugixml-dev libcli11-dev libfmt-dev
+  catch2 libmd4c-dev libmd4c-html0-dev libpugixml-dev libcli11-dev libfmt-dev zlib1g-dev
   "$@"
 )
 

@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "net/host_policy.h"
@@ -13,6 +15,7 @@ namespace ah {
 bool is_private_host(const std::string& raw_host) {
     std::string host = text::to_lower(raw_host);
     if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (!host.empty() && host.back() == '.') host.pop_back();  // "localhost." is still this machine
     if (host == "localhost" || (host.size() > 10 && host.substr(host.size() - 10) == ".localhost")) return true;
     in_addr v4{};
     if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
@@ -32,8 +35,25 @@ bool is_private_host(const std::string& raw_host) {
         for (int i = 0; i < 10; ++i) mapped = mapped && b[i] == 0;
         if (mapped && b[10] == 0xFF && b[11] == 0xFF)
             return is_private_host(fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]));
+        static constexpr unsigned char nat64[12] = {0x00, 0x64, 0xFF, 0x9B};  // 64:ff9b::/96 (RFC 6052)
+        if (std::equal(b, b + 12, nat64))
+            return is_private_host(fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]));
     }
     return false;
+}
+
+std::optional<std::string> private_redirect_refusal(const std::string& origin_host, const std::string& next_host,
+                                                    bool exclude_private) {
+    if (!is_private_host(next_host)) return std::nullopt;
+    if (exclude_private)
+        return fmt::format("redirect to {} not followed: a private or loopback address (filter.exclude_private)",
+                           next_host);
+    // A listed private link may lead to other private addresses; a public page may not
+    // steer the checker into the network it runs in (a cloud metadata service, say).
+    if (!is_private_host(origin_host))
+        return fmt::format("redirect to {} not followed: a public page leading to a private or loopback address",
+                           next_host);
+    return std::nullopt;
 }
 
 TargetRouter::TargetRouter(const Config& config)

@@ -40,7 +40,15 @@ private:
 };
 
 // Loopback, private (RFC 1918, ULA), link-local and unspecified addresses, and names
-// that only mean this machine ("localhost", "*.localhost").
+// that only mean this machine ("localhost", "*.localhost"). Judged by the name alone:
+// a public-looking name that resolves to a private address is not caught here.
 bool is_private_host(const std::string& host);
+
+// The private-address policy for a redirect hop from a link at `origin_host` (the link as
+// checked, after remap) to `next_host`: why it must not be followed, or nullopt when it may.
+// With filter.exclude_private no hop may reach a private address; without it, only a link
+// that is private itself may lead to one.
+std::optional<std::string> private_redirect_refusal(const std::string& origin_host, const std::string& next_host,
+                                                    bool exclude_private);
 
 }  // namespace ah

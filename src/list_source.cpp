@@ -8,6 +8,7 @@
 #include "ah/extract.h"
 #include "ah/url.h"
 #include "engine_config.h"
+#include "filter.h"
 #include "net/http_engine.h"
 
 namespace ah {
@@ -31,6 +32,10 @@ Result<std::string> load_list(const std::string& source, const Config& config) {
         io.run();
         io.restart();
         if (!response || response->redirect_url.empty() || response->status < 300 || response->status >= 400) break;
+        const std::string next_host = classify_url(response->redirect_url).host;
+        if (auto refusal = private_redirect_refusal(classify_url(source).host, next_host, config.filter.exclude_private))
+            return Error{ErrorKind::input, fmt::format("cannot download the list: {}", *refusal), {mask_credentials(source), 0, 0},
+                         ""};
         url = response->redirect_url;
         response.reset();
     }

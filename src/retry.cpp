@@ -1,12 +1,21 @@
 // Retry-After parsing and exponential backoff with jitter (see retry.h).
 #include "retry.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <string>
 
 #include "text_util.h"
 
 namespace ah {
+
+namespace {
+
+// Longer than anyone waits; what absurd values are clamped to instead of overflowing.
+constexpr std::chrono::seconds absurd_wait{999999999};
+
+}  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw,
                                                       std::chrono::system_clock::time_point now) {
@@ -19,7 +28,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw,
     if (digits && value.size() > start) {
         if (start == 1) return std::chrono::seconds(0);
         // Clamp absurd numbers instead of overflowing; the caller decides what is too long.
-        if (value.size() - start > 9) return std::chrono::seconds(999999999);
+        if (value.size() - start > 9) return absurd_wait;
         return std::chrono::seconds(std::stoll(std::string(value)));
     }
     // HTTP-date: IMF-fixdate, obsolete RFC 850 and asctime forms.
@@ -32,9 +41,14 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw,
         if (end == nullptr || *end != '\0') continue;
         const std::time_t when = timegm(&tm);
         if (when == static_cast<std::time_t>(-1)) continue;
-        const auto delta = std::chrono::system_clock::from_time_t(when) - now;
-        if (delta <= std::chrono::seconds(0)) return std::chrono::seconds(0);
-        return std::chrono::ceil<std::chrono::seconds>(delta);
+        // In whole seconds: system_clock counts nanoseconds and overflows after the year
+        // 2262, so from_time_t(when) of a far-future date would wrap into the past.
+        // when - floor(now) is the ceiling of when - now.
+        const std::int64_t now_seconds =
+            std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
+        const std::int64_t delta = static_cast<std::int64_t>(when) - now_seconds;
+        if (delta <= 0) return std::chrono::seconds(0);
+        return std::min(std::chrono::seconds(delta), absurd_wait);
     }
     return std::nullopt;
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "ah/url.h"
+#include "filter.h"
 #include "text_util.h"
 
 namespace ah {
@@ -44,6 +45,7 @@ CheckSettings CheckSettings::from(const Config& config) {
     s.get_body_cap = static_cast<std::size_t>(config.check.get_body_cap_bytes);
     s.blocked_statuses.assign(config.check.blocked_statuses.begin(), config.check.blocked_statuses.end());
     s.hosts = config.hosts;
+    s.exclude_private = config.filter.exclude_private;
     return s;
 }
 
@@ -204,6 +206,8 @@ void WebChecker::on_response(const std::shared_ptr<Job>& job, const HttpResponse
         const UrlInfo next = classify_url(r.redirect_url);
         if (next.scheme != "http" && next.scheme != "https")
             return finish(job, Verdict::error, fmt::format("redirect to unsupported URL {}", mask_credentials(r.redirect_url)));
+        if (auto refusal = private_redirect_refusal(net::host_key(result.url), next.host, settings_.exclude_private))
+            return finish(job, Verdict::error, std::move(*refusal));
         if (!job->visited.insert(next.url).second)
             return finish(job, Verdict::error, fmt::format("redirect loop back to {}", mask_credentials(next.url)));
         if (static_cast<int>(result.redirects.size()) > settings_.max_redirects)

@@ -32,6 +32,7 @@ struct CheckSettings {
     std::size_t get_body_cap = default_get_body_cap_bytes;
     std::vector<long> blocked_statuses = {401, 403, 418, 429, 999};
     std::map<std::string, HostOverride> hosts;
+    bool exclude_private = false;  // filter.exclude_private, applied to every redirect hop
     unsigned seed = 0x5eed;
 
     static CheckSettings from(const Config& config);

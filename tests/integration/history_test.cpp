@@ -38,6 +38,17 @@ Night run_night(const TempDir& dir, const std::string& config) {
     return {r.exit_code, r.out, read_file(dir.file("reports/diff.json"))};
 }
 
+// A configuration for nightly runs of dir/list.md against the server: one quick retry,
+// confirm_after = 2.
+std::string nightly_config(const TempDir& dir, const FixtureServer& server) {
+    std::string connect;
+    for (const auto& c : server.connect_to()) connect += fmt::format("{}\"{}\"", connect.empty() ? "" : ", ", c);
+    return dir.write(
+        "config.toml", fmt::format("[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\nretry_base_ms = 5\n"
+                                   "max_retries = 1\n[network]\nconnect_to = [{}]\n[history]\nconfirm_after = 2\n",
+                                   connect));
+}
+
 std::int64_t count_of(const std::string& diff_json, std::string_view kind) {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
@@ -53,12 +64,7 @@ TEST_CASE("three nights: a link dies, fails again, recovers", "[history][cli]") 
     server.on("alpha.test", "/flaky", status(200));
     TempDir dir;
     dir.write("list.md", "|Name|Code|\n|---|---|\n|A|[c](http://alpha.test/stable)|\n|B|[c](http://alpha.test/flaky)|\n");
-    std::string connect;
-    for (const auto& c : server.connect_to()) connect += fmt::format("{}\"{}\"", connect.empty() ? "" : ", ", c);
-    const auto config = dir.write(
-        "config.toml", fmt::format("[list]\nsource = \"list.md\"\n[check]\nprogress = \"never\"\nretry_base_ms = 5\n"
-                                   "max_retries = 1\n[network]\nconnect_to = [{}]\n[history]\nconfirm_after = 2\n",
-                                   connect));
+    const auto config = nightly_config(dir, server);
 
     // Night 0: all fine; the first run records the baseline.
     Night n0 = run_night(dir, config);
@@ -101,6 +107,44 @@ TEST_CASE("three nights: a link dies, fails again, recovers", "[history][cli]") 
     CHECK(doc["runs"].get_array().size() == 5);
     for (simdjson::dom::element t : doc["targets"].get_array())
         if (std::string_view(t["url"]) == "http://alpha.test/flaky") CHECK(t["history"].get_array().size() == 5);
+}
+
+TEST_CASE("fault: 5xx flapping across nights is never dead before confirm_after failures in a row",
+          "[fault][history][cli]") {
+    FixtureServer server;
+    server.on("alpha.test", "/stable", status(200));
+    TempDir dir;
+    dir.write("list.md", "|Name|Code|\n|---|---|\n|A|[c](http://alpha.test/stable)|\n|B|[c](http://alpha.test/flapping)|\n");
+    const auto config = nightly_config(dir, server);
+    struct Expected {
+        int status;  // what /flapping answers all night, retries included
+        int exit_code;
+        std::int64_t failing, newly_dead, recovered;
+    };
+    const std::vector<Expected> nights = {
+        {200, 0, 0, 0, 0},  // the baseline
+        {500, 0, 1, 0, 0},  // one failure: "failing 1 of 2", not dead
+        {200, 0, 0, 0, 0},  // back: the count starts over (nothing to recover from)
+        {502, 0, 1, 0, 0},  // failing 1 of 2 again, not 2 of 2
+        {503, 1, 0, 1, 0},  // the second failure in a row: now it is reported dead
+        {200, 0, 0, 0, 1},  // and its recovery clears it
+    };
+    for (std::size_t n = 0; n < nights.size(); ++n) {
+        const Expected& e = nights[n];
+        INFO("night " << n << ": HTTP " << e.status);
+        server.on("alpha.test", "/flapping", status(e.status));
+        const Night night = run_night(dir, config);
+        CHECK(night.exit_code == e.exit_code);
+        CHECK(count_of(night.diff_json, "failing") == e.failing);
+        CHECK(count_of(night.diff_json, "newly_dead") == e.newly_dead);
+        CHECK(count_of(night.diff_json, "recovered") == e.recovered);
+        if (e.failing == 1) CHECK(night.out.find("failing 1 of 2") != std::string::npos);
+    }
+    // Every night was a real check of both links; a 5xx night costs at most HEAD, GET and
+    // max_retries (1) more.
+    CHECK(server.hits("alpha.test", "/stable") == nights.size());
+    CHECK(server.hits("alpha.test", "/flapping") >= nights.size());
+    CHECK(server.hits("alpha.test", "/flapping") <= nights.size() * 3);
 }
 
 TEST_CASE("404 can be configured to confirm at once", "[history][cli]") {

@@ -33,16 +33,19 @@ void FixtureRegistry::set_limits(std::string host, HostLimits limits) {
     state.refilled_at = Clock::now();
 }
 
-// Path specificity beats method specificity; a HEAD request falls back to the GET route
-// (the server then strips the body), so tests register GET once and get HEAD for free.
+// Host specificity beats path specificity beats method specificity; a HEAD request falls
+// back to the GET route (the server then strips the body), so tests register GET once and
+// get HEAD for free. The "*" host serves every host that has no route of its own.
 const Handler* FixtureRegistry::find_route(const RecordedRequest& request) const {
     std::vector<std::string> methods = {request.method};
     if (request.method == "HEAD") methods.push_back("GET");
     methods.push_back("*");
-    for (const std::string& path : {request.path, std::string("*")}) {
-        for (const auto& method : methods) {
-            auto it = routes_.find({request.host, path, method});
-            if (it != routes_.end()) return &it->second;
+    for (const std::string& host : {request.host, std::string("*")}) {
+        for (const std::string& path : {request.path, std::string("*")}) {
+            for (const auto& method : methods) {
+                auto it = routes_.find({host, path, method});
+                if (it != routes_.end()) return &it->second;
+            }
         }
     }
     return nullptr;
@@ -172,6 +175,17 @@ std::size_t FixtureRegistry::connections() const {
     return connections_;
 }
 
+void FixtureRegistry::count_sent(const std::string& host, std::uint64_t bytes) {
+    std::lock_guard lock(mutex_);
+    hosts_[host].bytes_sent += bytes;
+}
+
+std::uint64_t FixtureRegistry::bytes_sent(std::string_view host) const {
+    std::lock_guard lock(mutex_);
+    const HostState* state = find_host(host);
+    return state ? state->bytes_sent : 0;
+}
+
 void FixtureRegistry::reset_stats() {
     std::lock_guard lock(mutex_);
     total_hits_ = 0;
@@ -180,6 +194,7 @@ void FixtureRegistry::reset_stats() {
         state.hits = 0;
         state.hits_by_path_method.clear();
         state.rejected = 0;
+        state.bytes_sent = 0;
         state.requests.clear();
         // Requests still being handled stay in flight; the peak restarts from them.
         state.peak = state.in_flight;

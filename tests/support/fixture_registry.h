@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <map>
 #include <mutex>
@@ -61,6 +62,9 @@ public:
     std::size_t total_hits() const;
     void count_connection();
     std::size_t connections() const;
+    // Bytes of responses (head and body) written to the host's clients.
+    void count_sent(const std::string& host, std::uint64_t bytes);
+    std::uint64_t bytes_sent(std::string_view host) const;
     // Forgets counters and recorded requests; routes, limits and sequence positions stay.
     void reset_stats();
 
@@ -74,6 +78,7 @@ private:
         int in_flight = 0;
         int peak = 0;
         std::size_t rejected = 0;
+        std::uint64_t bytes_sent = 0;
         std::vector<RecordedRequest> requests;
         std::optional<HostLimits> limits;
         double tokens = 0;
@@ -86,7 +91,7 @@ private:
     const HostState* find_host(std::string_view host) const;
 
     mutable std::mutex mutex_;
-    // Keyed by (host, path or "*", method or "*").
+    // Keyed by (host or "*", path or "*", method or "*").
     std::map<std::tuple<std::string, std::string, std::string>, Handler> routes_;
     std::map<std::string, HostState, std::less<>> hosts_;
     std::size_t total_hits_ = 0;

@@ -38,11 +38,15 @@ public:
     const std::string& ca_file() const;  // PEM of the generated test CA
     // {":80:127.0.0.1:<http_port>", ":443:127.0.0.1:<https_port>"} for CURLOPT_CONNECT_TO.
     std::vector<std::string> connect_to() const;
+    // A port on 127.0.0.1 where every TLS handshake runs into `fault`; point one host's :443
+    // there ("host:443:127.0.0.1:<port>" in connect_to). No request is ever read on it.
+    std::uint16_t tls_fault_port(TlsFault fault) const;
     // A real-looking URL on the default port, e.g. url("alpha.test", "/x") == "http://alpha.test/x".
     std::string url(std::string_view host, std::string_view path, bool tls = false) const;
 
-    // Routes: host exact (case-insensitive); path exact (without query) or "*" for any path of the
-    // host; method exact or "*". A more specific path wins over a more specific method. HEAD
+    // Routes: host exact (case-insensitive) or "*" for any host without routes of its own; path
+    // exact (without query) or "*" for any path of the host; method exact or "*". A more specific
+    // host wins over a more specific path, which wins over a more specific method. HEAD
     // falls back to the GET route, answered with its headers and Content-Length but no body.
     // Registering the same (host, path, method) again replaces the route.
     void on(std::string host, std::string path, Handler handler, std::string method = "*");
@@ -63,6 +67,9 @@ public:
     int peak_concurrency(std::string_view host) const;
     std::size_t rejected_429(std::string_view host) const;
     std::vector<RecordedRequest> requests(std::string_view host) const;
+    // Response bytes (head and body) handed to the host's clients' sockets; a client that
+    // stops reading early keeps this far below the body's size.
+    std::uint64_t bytes_sent(std::string_view host) const;
     std::size_t total_hits() const;
     // TCP connections accepted on both ports; lets tests check keep-alive reuse.
     std::size_t connections_accepted() const;

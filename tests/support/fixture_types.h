@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,26 @@ enum class Fault {
     reset_mid_body,       // send headers and half of the body, then RST (SO_LINGER 0 + close)
     garbage_status_line,  // answer "HTTP/1.1 abc garbage\r\n\r\n" style junk
     endless_header,       // keep sending header lines forever (bounded by server stop)
+    trickle_headers,      // send status line and headers one byte per trickle_interval, then the body
+};
+
+// What the HTTPS port of FixtureServer::tls_fault_port() does instead of a TLS handshake.
+enum class TlsFault {
+    plain_http,          // answers the ClientHello with a plain-HTTP 400, as a misconfigured port does
+    close_in_handshake,  // reads the ClientHello, then closes
+    stall_in_handshake,  // reads the ClientHello, then stays silent until the client gives up
+    tls_1_0_only,        // a real handshake, but only TLS 1.0 (refused by today's clients)
+};
+
+// A body streamed as prefix + unit x repeat + suffix and never held whole: a gzip bomb is
+// the gzip header, one deflate block of zeros repeated, and the trailer.
+struct RepeatedBody {
+    std::string prefix;
+    std::string unit;
+    std::uint64_t repeat = 0;
+    std::string suffix;
+
+    std::uint64_t size() const { return prefix.size() + unit.size() * repeat + suffix.size(); }
 };
 
 // Body size the body faults (stall, trickle, reset) announce when a reply has no body, so the
@@ -35,6 +56,9 @@ struct Reply {
     std::string body;
     // If > 0: stream this many filler bytes in chunks instead of `body`, never buffering it all.
     std::uint64_t generated_body_bytes = 0;
+    // If set (and generated_body_bytes is 0): stream this instead of `body`, never buffering it
+    // all. Shared: replies are copied per request.
+    std::shared_ptr<const RepeatedBody> repeated_body{};
     std::chrono::milliseconds delay{0};  // waited asynchronously; other connections proceed
     Fault fault = Fault::none;
     std::chrono::milliseconds trickle_interval{1000};

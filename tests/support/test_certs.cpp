@@ -114,7 +114,7 @@ const std::vector<std::string>& default_tls_names() {
     static const std::vector<std::string> names = {
         // Invented hosts for scenario tests.
         "alpha.test", "beta.test", "gamma.test", "delta.test", "slow.test", "api.github.test",
-        "arxiv.test",
+        "arxiv.test", "healthy.test",
         // Real hosts the curated lists link to, so fixtures can keep their URLs.
         "github.com", "api.github.com", "arxiv.org", "export.arxiv.org", "www.arxiv.org",
         "huggingface.co", "ieeexplore.ieee.org", "openaccess.thecvf.com", "proceedings.neurips.cc",

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "support/fixture_server.h"
 
 using namespace std::chrono_literals;
@@ -23,7 +25,9 @@ using ah::testing::FixtureServer;
 using ah::testing::FixtureServerOptions;
 using ah::testing::HostLimits;
 using ah::testing::RecordedRequest;
+using ah::testing::RepeatedBody;
 using ah::testing::Reply;
+using ah::testing::TlsFault;
 
 namespace {
 
@@ -449,18 +453,24 @@ TEST_CASE("fixture server faults produce the client-visible errors", "[fixture]"
         CHECK(r.status == 200);
         CHECK(r.content_length == 10);
     }
-    SECTION("trickle_body: slow but complete") {
-        Reply trickle = faulty(Fault::trickle_body, "abcd");
-        trickle.trickle_interval = 30ms;
-        server.on("alpha.test", "/f", trickle);
-        const auto r = fetch(server, url("/f"));
-        CHECK(r.code == CURLE_OK);
-        CHECK(r.body == "abcd");
-        CHECK(r.elapsed >= 110ms);
-        Reply slower = trickle;
-        slower.trickle_interval = 200ms;
-        server.on("alpha.test", "/g", slower);
-        CHECK(fetch(server, url("/g"), quick).code == CURLE_OPERATION_TIMEDOUT);
+    SECTION("trickle_body and trickle_headers: slow but complete; a timeout cuts them") {
+        struct Case {
+            Fault fault;
+            std::chrono::milliseconds interval, at_least;  // 4 body bytes, or some 60 header bytes
+        };
+        for (const Case& c : {Case{Fault::trickle_body, 30ms, 110ms}, Case{Fault::trickle_headers, 2ms, 100ms}}) {
+            Reply trickle = faulty(c.fault, "abcd");
+            trickle.trickle_interval = c.interval;
+            server.on("alpha.test", "/f", trickle);
+            const auto r = fetch(server, url("/f"));
+            CHECK(r.code == CURLE_OK);
+            CHECK(r.body == "abcd");
+            CHECK(r.elapsed >= c.at_least);
+            Reply slower = trickle;
+            slower.trickle_interval = 200ms;
+            server.on("alpha.test", "/g", slower);
+            CHECK(fetch(server, url("/g"), quick).code == CURLE_OPERATION_TIMEDOUT);
+        }
     }
     SECTION("reset_mid_body: half the body, then a receive error") {
         server.on("alpha.test", "/f", faulty(Fault::reset_mid_body, std::string(1000, 'r')));
@@ -495,6 +505,79 @@ TEST_CASE("fixture server faults produce the client-visible errors", "[fixture]"
     // Whatever the fault did, the server still answers.
     server.on("alpha.test", "/ok", text("ok"));
     CHECK(fetch(server, url("/ok"), quick).body == "ok");
+}
+
+TEST_CASE("fixture server streams repeated bodies and counts the bytes it sent", "[fixture]") {
+    FixtureServer server;
+    auto repeated = std::make_shared<RepeatedBody>();
+    repeated->prefix = "<";
+    repeated->unit = "abc";
+    repeated->repeat = 100000;  // more than one write buffer
+    repeated->suffix = ">";
+    Reply reply;
+    reply.repeated_body = repeated;
+    server.on("alpha.test", "/r", reply);
+    std::string expected = "<";
+    for (int i = 0; i < 100000; ++i) expected += "abc";
+    expected += ">";
+    for (bool tls : {false, true}) {
+        const auto r = fetch(server, server.url("alpha.test", "/r", tls));
+        REQUIRE(r.code == CURLE_OK);
+        CHECK(r.body == expected);
+    }
+    const std::uint64_t two_bodies = server.bytes_sent("alpha.test");
+    CHECK(two_bodies > 2 * repeated->size());  // and two heads
+    CHECK(two_bodies < 2 * repeated->size() + 400);
+
+    Reply huge;
+    huge.generated_body_bytes = 1ull << 30;
+    server.on("beta.test", "/huge", huge);
+    Request give_up;
+    give_up.abort_after_bytes = 4096;
+    CHECK(fetch(server, server.url("beta.test", "/huge"), give_up).code == CURLE_WRITE_ERROR);
+    // The socket buffers took what they could; the gigabyte was never written. (The count
+    // settles when the server's write fails; that happens on its own thread, so wait.)
+    std::uint64_t sent = server.bytes_sent("beta.test");
+    for (int i = 0; i < 50; ++i) {
+        std::this_thread::sleep_for(10ms);
+        const std::uint64_t now = server.bytes_sent("beta.test");
+        if (now == sent) break;
+        sent = now;
+    }
+    CHECK(sent >= 4096);
+    CHECK(sent < 32u << 20);
+    server.reset_stats();
+    CHECK(server.bytes_sent("alpha.test") == 0);
+}
+
+TEST_CASE("fixture server routes the \"*\" host for hosts without routes of their own", "[fixture]") {
+    FixtureServer server;
+    server.on("*", "*", [](const RecordedRequest& request) { return text("any " + request.host); });
+    server.on("alpha.test", "/own", text("own"));
+    CHECK(fetch(server, server.url("h1.test", "/x")).body == "any h1.test");
+    CHECK(fetch(server, server.url("alpha.test", "/own")).body == "own");
+    // A host's own routes come first; its other paths fall back to the "*" host.
+    CHECK(fetch(server, server.url("alpha.test", "/other")).body == "any alpha.test");
+    CHECK(server.hits("h1.test") == 1);
+}
+
+TEST_CASE("fixture server TLS fault ports fail the handshake before any request", "[fixture]") {
+    FixtureServer server;
+    server.on("alpha.test", "*", text("never"));
+    const auto on_port = [&](TlsFault fault) {
+        Request request;
+        request.timeout_ms = 500;
+        request.connect_to = {fmt::format("alpha.test:443:127.0.0.1:{}", server.tls_fault_port(fault))};
+        return fetch(server, server.url("alpha.test", "/", true), request);
+    };
+    // "wrong version number": the answer is not a TLS record.
+    CHECK(on_port(TlsFault::plain_http).code == CURLE_SSL_CONNECT_ERROR);
+    CHECK(on_port(TlsFault::close_in_handshake).code == CURLE_SSL_CONNECT_ERROR);
+    CHECK(on_port(TlsFault::stall_in_handshake).code == CURLE_OPERATION_TIMEDOUT);
+    // OpenSSL 3 clients refuse TLS 1.0 ("legacy sigalg disallowed or unsupported").
+    CHECK(on_port(TlsFault::tls_1_0_only).code == CURLE_SSL_CONNECT_ERROR);
+    CHECK(server.total_hits() == 0);
+    CHECK(server.connections_accepted() == 4);
 }
 
 TEST_CASE("fixture server delays one reply without holding up others", "[fixture]") {
