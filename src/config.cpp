@@ -3,9 +3,11 @@
 #include "ah/config.h"
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <regex>
+#include <sstream>
 #include <variant>
 
 #include <fmt/format.h>
@@ -533,12 +535,21 @@ Result<Config> load_config(const std::string& path) {
         return Error{ErrorKind::config, "no such configuration file", {path, 0, 0}, "pass --config PATH"};
     if (fs::is_directory(path, ec))
         return Error{ErrorKind::config, "is a directory (expected a TOML configuration file)", {path, 0, 0}, ""};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{ErrorKind::config, "cannot read the configuration file", {path, 0, 0}, ""};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_config(ss.str(), path);
+}
+
+Result<Config> parse_config(std::string_view toml_text, const std::string& path) {
+    std::error_code ec;
     Config config;
     config.path = path;
-    config.base_dir = fs::absolute(path, ec).parent_path().string();
+    config.base_dir = std::filesystem::absolute(path, ec).parent_path().string();
     toml::table root;
     try {
-        root = toml::parse_file(path);
+        root = toml::parse(toml_text, path);
     } catch (const toml::parse_error& e) {
         const auto& src = e.source();
         return Error{ErrorKind::config, fmt::format("invalid TOML: {}", e.description()),

@@ -134,6 +134,15 @@ TEST_CASE("configuration mistakes name file, line, column and the fix", "[config
         CHECK(load_config(dir.file("none.toml")).error().message == "no such configuration file");
         CHECK(load_config(dir.path()).error().message.find("directory") != std::string::npos);
     }
+    SECTION("text already in memory, named like a file (the fuzz target loads it so)") {
+        const auto r = parse_config("[list]\nsorce = \"x.md\"\n", "fuzz.toml");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().to_string() == "fuzz.toml:2:9: unknown key 'sorce' in [list] (did you mean 'list.source'?)");
+        const auto loaded = parse_config("[check]\ntimeout_ms = 1000\n", "/etc/awesome-health/config.toml");
+        REQUIRE(loaded.ok());
+        CHECK(loaded->check.timeout_ms == 1000);
+        CHECK(loaded->base_dir == "/etc/awesome-health");
+    }
 }
 
 TEST_CASE("command-line overrides beat the file", "[config]") {
