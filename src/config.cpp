@@ -131,7 +131,25 @@ KeySpec string_key(std::string path, bool implemented, std::function<std::string
     return k;
 }
 
+// libstdc++'s regex compiler (GCC 12) multiplies a repeat count or back-reference number
+// into a long without checking, undefined behaviour past 19 digits (found by the config fuzz
+// target: UBSan, signed integer overflow in regex_compiler.tcc). Such numbers are refused
+// before the pattern reaches it; nothing sensible needs more than 9 digits there.
+bool has_oversized_count(std::string_view pattern) {
+    constexpr std::size_t max_digits = 9;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '{' && pattern[i] != ',' && pattern[i] != '\\') continue;
+        std::size_t digits = 0;
+        while (i + 1 + digits < pattern.size() && text::is_digit(pattern[i + 1 + digits])) ++digits;
+        if (digits > max_digits) return true;
+    }
+    return false;
+}
+
 std::string validate_regex(const std::string& pattern) {
+    if (has_oversized_count(pattern))
+        return fmt::format("invalid regular expression \"{}\": a repeat count or back-reference of more than 9 digits",
+                           pattern);
     try {
         std::regex re(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
