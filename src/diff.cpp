@@ -328,7 +328,8 @@ std::string render(const Diff& d, const std::map<ChangeKind, std::size_t>& caps)
         counts += fmt::format("{}{} {}", counts.empty() ? "" : " · ", n, text::to_lower(heading_of(k)));
     }
     out += fmt::format("**Link health**: {} — {} links checked on {}{}\n", counts.empty() ? "all clear" : counts,
-                       d.targets, d.new_generated_at.substr(0, 10), d.first_run ? " (first run: baseline recorded)" : "");
+                       d.targets, markdown_cell(d.new_generated_at.substr(0, 10)),
+                       d.first_run ? " (first run: baseline recorded)" : "");
     if (d.different_list)
         out += "\n> Note: the previous report was of another list; changes are compared by URL.\n";
     for (ChangeKind k : display_order) {
