@@ -1,12 +1,18 @@
 // Retry-After parsing and exponential backoff with jitter (see retry.h).
 #include "retry.h"
 
+#include <algorithm>
 #include <ctime>
 #include <string>
 
 #include "text_util.h"
 
 namespace ah {
+
+namespace {
+// Longer delays are reported as this; callers never wait that long anyway.
+constexpr std::time_t max_retry_after_seconds = 999999999;
+}  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw,
                                                       std::chrono::system_clock::time_point now) {
@@ -19,7 +25,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw,
     if (digits && value.size() > start) {
         if (start == 1) return std::chrono::seconds(0);
         // Clamp absurd numbers instead of overflowing; the caller decides what is too long.
-        if (value.size() - start > 9) return std::chrono::seconds(999999999);
+        if (value.size() - start > 9) return std::chrono::seconds(max_retry_after_seconds);
         return std::chrono::seconds(std::stoll(std::string(value)));
     }
     // HTTP-date: IMF-fixdate, obsolete RFC 850 and asctime forms.
@@ -32,9 +38,12 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw,
         if (end == nullptr || *end != '\0') continue;
         const std::time_t when = timegm(&tm);
         if (when == static_cast<std::time_t>(-1)) continue;
-        const auto delta = std::chrono::system_clock::from_time_t(when) - now;
-        if (delta <= std::chrono::seconds(0)) return std::chrono::seconds(0);
-        return std::chrono::ceil<std::chrono::seconds>(delta);
+        // In whole seconds: from_time_t() of a far year ("... 199 GMT", "... 99999 GMT")
+        // overflows the clock's nanoseconds. Dropping `now`'s fraction of a second rounds
+        // the wait up, as ceil() of the exact difference did; a past date waits 0.
+        const std::time_t now_s = std::chrono::system_clock::to_time_t(now);
+        if (when <= now_s) return std::chrono::seconds(0);
+        return std::chrono::seconds(std::min<std::time_t>(when - now_s, max_retry_after_seconds));
     }
     return std::nullopt;
 }
