@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command: install what is missing, build with -Werror, run the whole test suite,
 # then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer
-# included) and under ThreadSanitizer.
+# included) and under ThreadSanitizer, then a short libFuzzer run of every fuzz target
+# (AH_SKIP_SANITIZERS=1, AH_SKIP_FUZZ=1 skip those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium: the [browser] test of the HTML report; yamllint (and python3-yaml with it)
@@ -31,4 +32,9 @@ if [ "${AH_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== tests (TSan)"
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build-tsan --output-on-failure --parallel "$jobs"
   skip_reasons build-tsan
+fi
+
+if [ "${AH_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzz (clang-14 + libFuzzer, 30 s per target)"
+  bash scripts/fuzz.sh 30
 fi

@@ -3,9 +3,11 @@
 #include "ah/config.h"
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <regex>
+#include <sstream>
 #include <variant>
 
 #include <fmt/format.h>
@@ -129,7 +131,25 @@ KeySpec string_key(std::string path, bool implemented, std::function<std::string
     return k;
 }
 
+// libstdc++'s regex compiler (GCC 12) multiplies a repeat count or back-reference number
+// into a long without checking, undefined behaviour past 19 digits (found by the config fuzz
+// target: UBSan, signed integer overflow in regex_compiler.tcc). Such numbers are refused
+// before the pattern reaches it; nothing sensible needs more than 9 digits there.
+bool has_oversized_count(std::string_view pattern) {
+    constexpr std::size_t max_digits = 9;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '{' && pattern[i] != ',' && pattern[i] != '\\') continue;
+        std::size_t digits = 0;
+        while (i + 1 + digits < pattern.size() && text::is_digit(pattern[i + 1 + digits])) ++digits;
+        if (digits > max_digits) return true;
+    }
+    return false;
+}
+
 std::string validate_regex(const std::string& pattern) {
+    if (has_oversized_count(pattern))
+        return fmt::format("invalid regular expression \"{}\": a repeat count or back-reference of more than 9 digits",
+                           pattern);
     try {
         std::regex re(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
@@ -533,12 +553,21 @@ Result<Config> load_config(const std::string& path) {
         return Error{ErrorKind::config, "no such configuration file", {path, 0, 0}, "pass --config PATH"};
     if (fs::is_directory(path, ec))
         return Error{ErrorKind::config, "is a directory (expected a TOML configuration file)", {path, 0, 0}, ""};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{ErrorKind::config, "cannot read the configuration file", {path, 0, 0}, ""};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_config(ss.str(), path);
+}
+
+Result<Config> parse_config(std::string_view toml_text, const std::string& path) {
+    std::error_code ec;
     Config config;
     config.path = path;
-    config.base_dir = fs::absolute(path, ec).parent_path().string();
+    config.base_dir = std::filesystem::absolute(path, ec).parent_path().string();
     toml::table root;
     try {
-        root = toml::parse_file(path);
+        root = toml::parse(toml_text, path);
     } catch (const toml::parse_error& e) {
         const auto& src = e.source();
         return Error{ErrorKind::config, fmt::format("invalid TOML: {}", e.description()),

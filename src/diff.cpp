@@ -275,19 +275,19 @@ std::string markdown_cell(std::string_view s) {
 }
 
 std::string markdown_url(std::string_view url) {
+    static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
-    for (char c : mask_credentials(url)) {
-        switch (c) {
-            case ' ': out += "%20"; break;
-            case '(': out += "%28"; break;
-            case ')': out += "%29"; break;
-            case '<': out += "%3C"; break;
-            case '>': out += "%3E"; break;
-            case '|': out += "%7C"; break;
-            case '"': out += "%22"; break;
-            case '`': out += "%60"; break;
-            case '@': out += "%40"; break;
-            default: out += c;
+    for (const char c : mask_credentials(url)) {
+        const auto byte = static_cast<unsigned char>(c);
+        // A line break would end the table row (and the link) early; the other characters
+        // would end or redirect the link target. URLs from diff.json or an old snapshot may
+        // hold anything, so every white space and control byte is encoded too.
+        if (byte <= 0x20 || byte == 0x7f || std::string_view("()<>|\"`@").find(c) != std::string_view::npos) {
+            out += '%';
+            out += hex[byte >> 4];
+            out += hex[byte & 0xF];
+        } else {
+            out += c;
         }
     }
     return out;
@@ -328,7 +328,8 @@ std::string render(const Diff& d, const std::map<ChangeKind, std::size_t>& caps)
         counts += fmt::format("{}{} {}", counts.empty() ? "" : " · ", n, text::to_lower(heading_of(k)));
     }
     out += fmt::format("**Link health**: {} — {} links checked on {}{}\n", counts.empty() ? "all clear" : counts,
-                       d.targets, d.new_generated_at.substr(0, 10), d.first_run ? " (first run: baseline recorded)" : "");
+                       d.targets, markdown_cell(d.new_generated_at.substr(0, 10)),
+                       d.first_run ? " (first run: baseline recorded)" : "");
     if (d.different_list)
         out += "\n> Note: the previous report was of another list; changes are compared by URL.\n";
     for (ChangeKind k : display_order) {

@@ -84,7 +84,8 @@ void cut_utf8(std::string& s, std::size_t limit) {
 }
 
 std::string date_of(const Diff& diff) {
-    return diff.new_generated_at.empty() ? std::string("this run") : diff.new_generated_at.substr(0, 10);
+    // Read back from diff.json by the issue command, so neutralised like any cell.
+    return diff.new_generated_at.empty() ? std::string("this run") : markdown_cell(diff.new_generated_at.substr(0, 10));
 }
 
 std::string link_text(const std::string& url) {

@@ -2,6 +2,7 @@
 // with 401 or 404 and `X-Error-Code: RepoNotFound`; that header, not the status, means "not found".
 #include "ah/huggingface.h"
 
+#include <limits>
 #include <memory>
 
 #include <fmt/format.h>
@@ -20,6 +21,14 @@ std::string url_for(const HubSettings& s, const HubLookupItem& item) {
         case LinkKind::huggingface_org: return fmt::format("{}/api/models?author={}&limit=1000", s.api_url, item.id);
         default: return fmt::format("{}/api/models/{}", s.api_url, item.id);
     }
+}
+
+// Adds a count from an answer to a total. Counts are never negative, and a total past
+// int64 (an absurd or hostile answer) stays at the maximum instead of overflowing.
+void add_count(std::int64_t& total, std::int64_t n) {
+    if (n <= 0) return;
+    total = n > std::numeric_limits<std::int64_t>::max() - total ? std::numeric_limits<std::int64_t>::max()
+                                                                  : total + n;
 }
 
 }  // namespace
@@ -60,8 +69,8 @@ HubInfo parse_hub_author_listing(std::string_view json, const std::string& org) 
     for (simdjson::dom::element m : models) {
         ++info.models;
         std::int64_t n = 0;
-        if (m["likes"].get(n) == simdjson::SUCCESS) info.likes += n;
-        if (m["downloads"].get(n) == simdjson::SUCCESS) info.downloads += n;
+        if (m["likes"].get(n) == simdjson::SUCCESS) add_count(info.likes, n);
+        if (m["downloads"].get(n) == simdjson::SUCCESS) add_count(info.downloads, n);
         std::string_view s;
         if (m["lastModified"].get(s) == simdjson::SUCCESS && std::string(s) > info.last_modified)
             info.last_modified = std::string(s);

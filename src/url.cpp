@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 
+#include "ah/arxiv.h"
 #include "text_util.h"
 
 namespace ah {
@@ -79,32 +80,16 @@ bool all_digits(std::string_view s) {
 }
 
 // "2311.15153v4" -> id 2311.15153, version 4; "math/0211159" (old style, archive/7 digits).
+// The grammar is the arXiv stage's (normalize_arxiv_id), so that every link classified as
+// arxiv can be looked up there; anything else ("2322.15153": no month 22) is a web page.
 bool parse_arxiv_id(std::string_view s, std::string& id, std::string& version) {
-    std::string_view core = s;
-    std::string_view ver;
-    if (const auto v = s.rfind('v'); v != std::string_view::npos && v + 1 < s.size() &&
-                                     all_digits(s.substr(v + 1))) {
-        core = s.substr(0, v);
-        ver = s.substr(v + 1);
-    }
-    const auto dot = core.find('.');
-    const auto slash = core.find('/');
-    bool ok = false;
-    if (slash == std::string_view::npos && dot == 4) {
-        // New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-).
-        const auto tail = core.substr(5);
-        ok = all_digits(core.substr(0, 4)) && all_digits(tail) && (tail.size() == 4 || tail.size() == 5);
-    } else if (slash != std::string_view::npos) {
-        // Old style: archive[.SUBJECT]/YYMMNNN, e.g. math/0211159, math.AG/0211159.
-        const auto archive = core.substr(0, slash);
-        const auto number = core.substr(slash + 1);
-        ok = !archive.empty() && all_digits(number) && number.size() == 7;
-        for (char c : archive)
-            ok = ok && (text::is_alpha(c) || c == '-' || c == '.');
-    }
-    if (!ok) return false;
-    id = std::string(core);
-    version = std::string(ver);
+    const auto normalized = normalize_arxiv_id(s);
+    // normalize_arxiv_id also accepts "arXiv:" prefixes and white space; a path does not.
+    if (!normalized || s.substr(0, normalized->size()) != *normalized) return false;
+    const std::string_view rest = s.substr(normalized->size());
+    if (!rest.empty() && (rest.front() != 'v' || !all_digits(rest.substr(1)))) return false;
+    id = *normalized;
+    version = std::string(rest.empty() ? rest : rest.substr(1));
     return true;
 }
 

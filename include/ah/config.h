@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ah/result.h"
@@ -154,6 +155,10 @@ std::vector<ConfigKeyInfo> config_keys();
 // Loads `path` over the defaults. Unknown keys, wrong types, out-of-range values and keys
 // that are not implemented yet are errors naming file:line:column.
 Result<Config> load_config(const std::string& path);
+
+// The same from TOML text already in memory; `path` names it in errors and relative paths
+// in it resolve against its directory (tests and the fuzzer use "fuzz.toml").
+Result<Config> parse_config(std::string_view toml_text, const std::string& path);
 
 // Applies "key=value" overrides (value in TOML syntax; a bare word is taken as a string).
 Status apply_overrides(Config& config, const std::vector<std::string>& assignments);

@@ -6,6 +6,8 @@
 #include <regex>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "ah/config.h"
 #include "support/run_process.h"
 
@@ -133,6 +135,24 @@ TEST_CASE("configuration mistakes name file, line, column and the fix", "[config
     SECTION("a missing file and a directory") {
         CHECK(load_config(dir.file("none.toml")).error().message == "no such configuration file");
         CHECK(load_config(dir.path()).error().message.find("directory") != std::string::npos);
+    }
+    SECTION("regular expressions with absurd counts are refused before std::regex sees them") {
+        // Found by the config fuzz target: libstdc++'s regex compiler overflowed a long (UBSan).
+        for (const char* pattern : {"a{99999999999999999999}", "a{1,99999999999999999999}", "(a)\\99999999999999999999"}) {
+            const auto r = parse_config(fmt::format("[[remap]]\npattern = '{}'\nreplacement = \"x\"\n", pattern), "c.toml");
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.find("more than 9 digits") != std::string::npos);
+        }
+        CHECK(parse_config("[filter]\nexclude = ['^https://x\\.org/a{2,5}$']\n", "c.toml").ok());
+    }
+    SECTION("text already in memory, named like a file (the fuzz target loads it so)") {
+        const auto r = parse_config("[list]\nsorce = \"x.md\"\n", "fuzz.toml");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().to_string() == "fuzz.toml:2:9: unknown key 'sorce' in [list] (did you mean 'list.source'?)");
+        const auto loaded = parse_config("[check]\ntimeout_ms = 1000\n", "/etc/awesome-health/config.toml");
+        REQUIRE(loaded.ok());
+        CHECK(loaded->check.timeout_ms == 1000);
+        CHECK(loaded->base_dir == "/etc/awesome-health");
     }
 }
 

@@ -173,12 +173,20 @@ TEST_CASE("Markdown neutralises untrusted text", "[diff]") {
     CHECK(markdown_cell("line\nbreak") == "line break");
     CHECK(markdown_url("https://x.org/a (b)|c") == "https://x.org/a%20%28b%29%7Cc");
     CHECK(markdown_url("https://user:pw@x.org/") == "https://***%40x.org/");
+    // Found by the markdown_escape fuzz target: a line break in a URL ended the table row.
+    CHECK(markdown_url("https://x.org/a\r\n| injected |\tb\x7f") == "https://x.org/a%0D%0A%7C%20injected%20%7C%09b%7F");
 
     auto [old_s, now] = two_nights();
     now.targets[0].occurrences[0].entry = "Evil | <img src=x onerror=alert(1)> @admin";
+    // Found by the diff_reader fuzz target: the date (read back from diff.json by the issue
+    // command) was written raw into the summary line.
+    now.generated_at = "<b>@x\n|Q|";
     const std::string md = diff_to_markdown(diff_snapshots(&old_s, now, DiffPolicy{}));
     CHECK(md.find("<img") == std::string::npos);
     CHECK(md.find("@admin") == std::string::npos);
+    CHECK(md.find("<b>") == std::string::npos);
+    CHECK(md.find("@x") == std::string::npos);
+    CHECK(md.find("\n|Q|") == std::string::npos);
     // Every table row keeps its 6 columns (7 unescaped pipes).
     std::size_t start = 0;
     while ((start = md.find("\n| ", start)) != std::string::npos) {

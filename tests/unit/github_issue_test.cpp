@@ -84,6 +84,14 @@ TEST_CASE("issue: the new-items comment lists only what is new, neutralised", "[
     CHECK(comment.find("(https://a.test/x%20y)") != std::string::npos);
     CHECK(new_items_comment(diff_of({change(ChangeKind::still_dead, "A", "https://a.test/")})).empty());
 
+    // Found by the diff_reader fuzz target: the date comes from diff.json, and was written raw.
+    Diff odd_date = diff_of({change(ChangeKind::newly_dead, "A", "https://a.test/")});
+    odd_date.new_generated_at = "<b>@x\n- y";
+    const std::string dated = new_items_comment(odd_date);
+    CHECK(dated.find("<b>") == std::string::npos);
+    CHECK(dated.find("@x") == std::string::npos);
+    CHECK(dated.find("\n- y") == std::string::npos);
+
     std::vector<Change> many;
     for (int i = 0; i < 5000; ++i)
         many.push_back(change(ChangeKind::newly_dead, fmt::format("Entry{} {}", i, std::string(40, 'x')),

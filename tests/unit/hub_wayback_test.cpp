@@ -2,6 +2,8 @@
 // the fixture server (existence, not-found by X-Error-Code, errors that are not "dead").
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <boost/asio/io_context.hpp>
 
 #include <fmt/format.h>
@@ -50,6 +52,12 @@ TEST_CASE("HuggingFace parsers", "[huggingface]") {
     CHECK(org.last_modified == "2024-02-11T00:00:00.000Z");
     CHECK_FALSE(parse_hub_repo("<html>oops</html>", "x").error.empty());
     CHECK_FALSE(parse_hub_author_listing("{\"not\": \"an array\"}", "x").error.empty());
+    // Found by the hub_wayback fuzz target: the sums overflowed int64 (UBSan).
+    const HubInfo huge = parse_hub_author_listing(
+        R"([{"likes": 9223372036854775807, "downloads": 1}, {"likes": 1, "downloads": -5}])", "x");
+    CHECK(huge.models == 2);
+    CHECK(huge.likes == std::numeric_limits<std::int64_t>::max());
+    CHECK(huge.downloads == 1);
 }
 
 TEST_CASE("HuggingFace client against the fixture server", "[huggingface]") {

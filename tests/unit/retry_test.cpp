@@ -48,3 +48,10 @@ TEST_CASE("backoff doubles, stays within its cap and jitters", "[retry]") {
         CHECK(delay <= full);
     }
 }
+
+TEST_CASE("Retry-After: a year before the clock's range neither overflows nor waits", "[retry]") {
+    // Found by the http_headers fuzz target: year 199 overflowed the clock's nanoseconds
+    // (UBSan: signed integer overflow in from_time_t).
+    CHECK(parse_retry_after("Sun Nov  6 08:49:37 199", now) == 0s);
+    CHECK(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == 999999999s);
+}

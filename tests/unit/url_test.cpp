@@ -1,10 +1,12 @@
 // URL normalization and classification tests.
 #include <catch2/catch.hpp>
 
+#include "ah/arxiv.h"
 #include "ah/url.h"
 
 using ah::classify_url;
 using ah::LinkKind;
+using ah::normalize_arxiv_id;
 
 TEST_CASE("normalization: case, default port, fragment, empty path", "[url]") {
     auto u = classify_url("HTTPS://Example.ORG:443/Path?q=1#Frag");
@@ -53,6 +55,15 @@ TEST_CASE("arXiv ids: new style, versions, pdf, old style", "[url]") {
     CHECK(classify_url("https://arxiv.org/abs/0704.0001").id == "0704.0001");
     CHECK(classify_url("https://arxiv.org/list/cs.CV/recent").kind == LinkKind::web);
     CHECK(classify_url("https://arxiv.org/abs/12345.6").kind == LinkKind::web);
+    // Found by the url fuzz target: ids the arXiv stage cannot look up (no month 22, an
+    // upper-case archive) were classified arxiv and then judged dead unasked; they are pages.
+    CHECK(classify_url("https://arxiv.org/abs/2322.15153v4").kind == LinkKind::web);
+    CHECK(classify_url("https://arxiv.org/abs/MATH/0211159").kind == LinkKind::web);
+    for (const char* link : {"https://arxiv.org/abs/2311.15153v4", "https://arxiv.org/pdf/math.AG/0211159v1.pdf"}) {
+        const auto info = classify_url(link);
+        CHECK(info.kind == LinkKind::arxiv);
+        CHECK(normalize_arxiv_id(info.id) == info.id);
+    }
 }
 
 TEST_CASE("IEEE, DOI, HuggingFace, CVF", "[url]") {

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz with clang-14 (ASan + UBSan) in build-fuzz/ and
+# runs them. Usage:
+#   scripts/fuzz.sh SECONDS [TARGET...]   fuzz each target (default: all) for SECONDS
+#   scripts/fuzz.sh --replay [TARGET...]  run the committed seeds and regression inputs once
+# Seeds: tests/fuzz/seeds/<target>/, tests/fuzz/regressions/<target>/ and the test fixtures,
+# assembled into build-fuzz/corpus/<target>/ (kept between runs, so coverage accumulates).
+# Crashes, timeouts, leaks and out-of-memory inputs land in build-fuzz/artifacts/<target>/;
+# the script then exits 1, naming each file and the command that reproduces it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() { echo "usage: scripts/fuzz.sh SECONDS [TARGET...] | --replay [TARGET...]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+mode=fuzz
+seconds=0
+if [ "$1" = --replay ]; then
+    mode=replay
+elif [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ]; then
+    seconds=$1
+else
+    usage
+fi
+shift
+
+bash scripts/setup.sh clang-14 libclang-rt-14-dev
+build=build-fuzz
+echo "== build $build (clang-14, libFuzzer + ASan + UBSan, warnings are errors)"
+# -O2 -g without NDEBUG: the asserts in Result<T> stay on while fuzzing.
+CXX=clang++-14 bash scripts/build.sh "$build" -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DAH_FUZZ=ON -DAH_WERROR=ON -DAH_BUILD_TESTS=OFF
+
+all_targets=()
+for f in tests/fuzz/*.cpp; do all_targets+=("$(basename "$f" .cpp)"); done
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
+for t in "${targets[@]}"; do
+    [ -x "$build/ah_fuzz_$t" ] || { echo "fuzz: no target '$t' (have: ${all_targets[*]})" >&2; exit 2; }
+done
+
+# Per target: the longest input worth generating, and the dictionary.
+max_len() {
+    case $1 in
+        extract) echo 16384 ;;
+        snapshot) echo 16384 ;;
+        diff_reader | arxiv_atom | github_graphql) echo 8192 ;;
+        config | github_rest | hub_wayback | html_escape | markdown_escape) echo 4096 ;;
+        url) echo 1024 ;;
+        http_headers) echo 512 ;;
+        *) echo 4096 ;;
+    esac
+}
+dict_of() {
+    case $1 in
+        extract) echo tests/fuzz/dict/markdown.dict ;;
+        config) echo tests/fuzz/dict/toml.dict ;;
+        snapshot | diff_reader | github_graphql | github_rest | hub_wayback) echo tests/fuzz/dict/json.dict ;;
+        arxiv_atom) echo tests/fuzz/dict/atom.dict ;;
+        http_headers) echo tests/fuzz/dict/headers.dict ;;
+        url | html_escape | markdown_escape) echo tests/fuzz/dict/url.dict ;;
+    esac
+}
+
+# Copies `file` into the corpus, with a first line of parameters when the target wants one.
+seed() {  # seed TARGET FILE [FIRST_LINE]
+    local out="$build/corpus/$1/fixture-$(basename "$2")"
+    if [ $# -ge 3 ]; then { printf '%s\n' "$3"; cat "$2"; } >"$out"; else cp "$2" "$out"; fi
+}
+assemble_corpus() {
+    local t=$1 f
+    mkdir -p "$build/corpus/$t"
+    for d in tests/fuzz/seeds/$t tests/fuzz/regressions/$t; do
+        if [ -d "$d" ]; then find "$d" -maxdepth 1 -type f -exec cp {} "$build/corpus/$t/" \;; fi
+    done
+    case $t in
+        extract)
+            for f in tests/fixtures/awesome-rsfm-README.md tests/fixtures/golden/diff.md README.md \
+                     tests/README.md reports/README.md bench/README.md; do seed "$t" "$f"; done ;;
+        config) for f in config.toml data/venues.toml bench/check-bench.toml; do seed "$t" "$f"; done ;;
+        diff_reader) seed "$t" tests/fixtures/golden/diff.json ;;
+        arxiv_atom)
+            for f in tests/fixtures/arxiv/*; do
+                seed "$t" "$f" "$(grep -oE '[0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7}' "$f" | sort -u | head -20 | tr '\n' ' ')"
+            done ;;
+        github_graphql)
+            for f in tests/fixtures/github/graphql_*.json; do
+                seed "$t" "$f" "microsoft/torchgeo old-owner/old-name sustainlab-group/SatMAE missing/repo"
+            done ;;
+        github_rest) for f in tests/fixtures/github/rest_*.json; do seed "$t" "$f" "microsoft/torchgeo"; done ;;
+        hub_wayback)
+            for f in tests/fixtures/huggingface/*.json tests/fixtures/wayback/*.json; do
+                seed "$t" "$f" "ibm-nasa-geospatial/Prithvi-100M"
+            done ;;
+        url) grep -oE 'https?://[^ )>"]+' tests/fixtures/awesome-rsfm-README.md | sort -u | head -300 |
+                 while read -r u; do printf '%s' "$u" >"$build/corpus/$t/fixture-$(printf '%s' "$u" | sha1sum | cut -c1-12)"; done ;;
+    esac
+}
+
+# Replay: the committed inputs once through the fuzz binaries (files, so nothing is written).
+if [ "$mode" = replay ]; then
+    for t in "${targets[@]}"; do
+        files=()
+        for d in tests/fuzz/seeds/$t tests/fuzz/regressions/$t; do
+            if [ -d "$d" ]; then
+                while IFS= read -r f; do files+=("$f"); done < <(find "$d" -maxdepth 1 -type f | sort)
+            fi
+        done
+        if [ ${#files[@]} -eq 0 ]; then echo "$t: nothing to replay"; continue; fi
+        "$build/ah_fuzz_$t" "${files[@]}" >"$build/replay-$t.log" 2>&1 ||
+            { echo "$t: FAILED replaying committed inputs; see $build/replay-$t.log" >&2; exit 1; }
+        echo "$t: ${#files[@]} inputs replayed, no crash"
+    done
+    exit 0
+fi
+
+mkdir -p "$build/logs"
+failed=0
+printf '%-16s %12s %9s %7s %7s %7s %8s  %s\n' target runs execs/s cov ft corpus cpu_s result
+for t in "${targets[@]}"; do
+    assemble_corpus "$t"
+    artifacts="$build/artifacts/$t"
+    mkdir -p "$artifacts"
+    before=$(find "$artifacts" -type f | sort)
+    log="$build/logs/$t.log"
+    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
+          -artifact_prefix="$artifacts/" -print_final_stats=1)
+    if [ -n "$(dict_of "$t")" ]; then args+=(-dict="$(dict_of "$t")"); fi
+    # One core, politely: two other builds may share the machine.
+    status=0
+    /usr/bin/time -f '%U %S' -o "$build/logs/$t.time" \
+        nice -n 10 "$build/ah_fuzz_$t" "${args[@]}" "$build/corpus/$t" >"$log" 2>&1 || status=$?
+    runs=$(sed -nE 's/^stat::number_of_executed_units: +([0-9]+)/\1/p' "$log" | tail -1)
+    speed=$(sed -nE 's/^stat::average_exec_per_sec: +([0-9]+)/\1/p' "$log" | tail -1)
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+    cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
+    ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
+    corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
+    # time(1) writes "Command exited with non-zero status N" first when the fuzzer failed.
+    cpu=$(tail -1 "$build/logs/$t.time" | awk '{printf "%.0f", $1 + $2}')
+    new=$(comm -13 <(echo "$before") <(find "$artifacts" -type f | sort) | grep -E '/(crash|timeout|oom|leak)-' || true)
+    result=ok
+    if [ -n "$new" ] || [ "$status" -ne 0 ]; then result="FAILED (exit $status, log $log)"; failed=1; fi
+    printf '%-16s %12s %9s %7s %7s %7s %8s  %s\n' "$t" "${runs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" \
+        "${corp:-?}" "$cpu" "$result"
+    for a in $new; do
+        echo "  artifact: $a"
+        echo "  reproduce: $build/ah_fuzz_$t $a   (or, with g++: build/ah_fuzz_replay $t $a)"
+    done
+done
+exit $failed
