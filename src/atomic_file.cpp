@@ -1,4 +1,5 @@
-// write_file_atomically: mkstemp beside the target, write, fsync, rename, fsync the directory.
+// write_file_atomically: mkstemp beside the target, write (streamed through a buffer), fsync,
+// rename, fsync the directory.
 #include "ah/atomic_file.h"
 
 #include <fcntl.h>
@@ -42,14 +43,58 @@ private:
     int fd_ = -1;
 };
 
-Error io_error(const std::string& path, std::string what) {
-    return Error{ErrorKind::input, fmt::format("{}: {}", what, std::strerror(errno)), {path, 0, 0},
+Error io_error(const std::string& path, std::string what, int error_number) {
+    return Error{ErrorKind::input, fmt::format("{}: {}", what, std::strerror(error_number)), {path, 0, 0},
                  "the previous file, if any, is unchanged"};
 }
 
+// Buffers what the producer writes and sends it to the temp file in large pieces; keeps
+// the first write error (and writes nothing after it).
+class FileSink final : public TextSink {
+public:
+    explicit FileSink(int fd) : fd_(fd) { buffer_.reserve(text_chunk_bytes); }
+
+    void write(std::string_view text) override {
+        if (error_ != 0) return;
+        if (buffer_.size() + text.size() > text_chunk_bytes) {
+            flush();
+            if (text.size() >= text_chunk_bytes) return write_through(text);
+        }
+        buffer_.append(text);
+    }
+
+    // Sends what is buffered; false (and error() set) when the file refused it.
+    bool flush() {
+        write_through(buffer_);
+        buffer_.clear();
+        return error_ == 0;
+    }
+
+    int error() const { return error_; }
+
+private:
+    void write_through(std::string_view text) {
+        const char* data = text.data();
+        std::size_t left = text.size();
+        while (left > 0 && error_ == 0) {
+            const ssize_t n = ::write(fd_, data, left);
+            if (n < 0) {
+                if (errno != EINTR) error_ = errno;
+                continue;
+            }
+            data += n;
+            left -= static_cast<std::size_t>(n);
+        }
+    }
+
+    int fd_;
+    std::string buffer_;
+    int error_ = 0;
+};
+
 }  // namespace
 
-Status write_file_atomically(const std::string& path, std::string_view content) {
+Status write_file_atomically(const std::string& path, const std::function<void(TextSink&)>& produce) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -58,22 +103,14 @@ Status write_file_atomically(const std::string& path, std::string_view content) 
     if (ec) return Error{ErrorKind::input, fmt::format("cannot create directory: {}", ec.message()), {dir.string(), 0, 0}, ""};
 
     TempFile temp((dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string());
-    if (temp.fd() < 0) return io_error(path, "cannot create a temporary file beside it");
-    const char* data = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        const ssize_t n = ::write(temp.fd(), data, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return io_error(path, "cannot write");
-        }
-        data += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    if (::fchmod(temp.fd(), 0644) != 0) return io_error(path, "cannot set permissions");
-    if (::fsync(temp.fd()) != 0) return io_error(path, "cannot flush to disk");
-    if (temp.close() != 0) return io_error(path, "cannot close");
-    if (::rename(temp.path().c_str(), path.c_str()) != 0) return io_error(path, "cannot replace");
+    if (temp.fd() < 0) return io_error(path, "cannot create a temporary file beside it", errno);
+    FileSink sink(temp.fd());
+    produce(sink);
+    if (!sink.flush()) return io_error(path, "cannot write", sink.error());
+    if (::fchmod(temp.fd(), 0644) != 0) return io_error(path, "cannot set permissions", errno);
+    if (::fsync(temp.fd()) != 0) return io_error(path, "cannot flush to disk", errno);
+    if (temp.close() != 0) return io_error(path, "cannot close", errno);
+    if (::rename(temp.path().c_str(), path.c_str()) != 0) return io_error(path, "cannot replace", errno);
     temp.release();
     // The rename itself must reach the disk too.
     const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -82,6 +119,10 @@ Status write_file_atomically(const std::string& path, std::string_view content) 
         ::close(dir_fd);
     }
     return Ok{};
+}
+
+Status write_file_atomically(const std::string& path, std::string_view content) {
+    return write_file_atomically(path, [content](TextSink& out) { out.write(content); });
 }
 
 }  // namespace ah

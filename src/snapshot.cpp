@@ -200,7 +200,11 @@ void write_hub(JsonWriter& w, const HubMeta& m) {
 }  // namespace
 
 std::string snapshot_to_json(const Snapshot& s) {
-    JsonWriter w;
+    return collect_text([&](TextSink& out) { write_snapshot_json(s, out); });
+}
+
+void write_snapshot_json(const Snapshot& s, TextSink& out) {
+    JsonWriter w(out);
     w.begin_object();
     w.field("schema_version", s.schema_version).field("tool", s.tool).field("generated_at", s.generated_at);
     w.field("duration_ms", s.duration_ms);
@@ -300,7 +304,7 @@ std::string snapshot_to_json(const Snapshot& s) {
     }
     w.end_array();
     w.end_object();
-    return w.take();
+    w.finish();
 }
 
 // ---------------------------------------------------------------- loading

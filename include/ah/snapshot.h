@@ -12,6 +12,7 @@
 #include "ah/check_run.h"
 #include "ah/metadata.h"
 #include "ah/result.h"
+#include "ah/text_sink.h"
 #include "ah/verdict.h"
 
 namespace ah {
@@ -102,6 +103,8 @@ Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const
                         const HistoryPolicy& policy, const SnapshotInputs& inputs);
 
 std::string snapshot_to_json(const Snapshot& snapshot);
+// The same document, handed to `out` in pieces (health.json is about 1 KB per target).
+void write_snapshot_json(const Snapshot& snapshot, TextSink& out);
 
 // Reads a snapshot strictly: a missing file is Result error kind input with
 // where.file set and message "no such file"; corrupt, truncated or newer-schema files are

@@ -74,11 +74,15 @@ std::string config_digest(const Config& config, const GlobalOptions& global) {
 }
 
 Status write_reports(const std::string& dir, const Snapshot& snapshot, const Diff& diff) {
-    // health.json goes last: it is the baseline, and the others are derived from it.
-    if (auto s = write_file_atomically(dir + "/diff.json", diff_to_json(diff)); !s) return s;
+    // health.json goes last: it is the baseline, and the others are derived from it. The
+    // large ones go straight to their files (index.html ~600 bytes per entry, health.json
+    // ~1 KB per target); diff.md is capped at GitHub's 65,536 characters.
+    if (auto s = write_file_atomically(dir + "/diff.json", [&](TextSink& out) { write_diff_json(diff, out); }); !s)
+        return s;
     if (auto s = write_file_atomically(dir + "/diff.md", diff_to_markdown(diff)); !s) return s;
-    if (auto s = write_file_atomically(dir + "/index.html", render_html(snapshot, diff)); !s) return s;
-    return write_file_atomically(dir + "/health.json", snapshot_to_json(snapshot));
+    if (auto s = write_file_atomically(dir + "/index.html", [&](TextSink& out) { write_html(snapshot, diff, out); }); !s)
+        return s;
+    return write_file_atomically(dir + "/health.json", [&](TextSink& out) { write_snapshot_json(snapshot, out); });
 }
 
 int run_check(const GlobalOptions& global, const CheckOptions& options) {
