@@ -284,6 +284,11 @@ public:
                          [](const Finding& a, const Finding& b) {
                              return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                          });
+        // Vectors grown one element at a time hold up to twice what they need; a big list's
+        // Catalog lives through the whole run.
+        catalog_.links.shrink_to_fit();
+        catalog_.entries.shrink_to_fit();
+        catalog_.targets.shrink_to_fit();
         return std::move(catalog_);
     }
 
@@ -389,7 +394,9 @@ private:
 
     void start_row() {
         Entry e;
+        e.section_path.reserve(heading_stack_.size());
         for (const auto& [level, text] : heading_stack_) e.section_path.push_back(text);
+        e.cells.reserve(table_->header.size());
         catalog_.entries.push_back(std::move(e));
         table_->row = catalog_.entries.size() - 1;
         table_->row_ptr = nullptr;

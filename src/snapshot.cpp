@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -49,6 +51,12 @@ bool confirms_at_once(const CheckResult& r, const std::vector<std::string>& rule
     return false;
 }
 
+// Frees a vector's storage now, not when its owner dies.
+template <typename T>
+void release(std::vector<T>& v) {
+    std::vector<T>().swap(v);
+}
+
 template <typename T>
 void keep_last(std::vector<T>& v, int n) {
     if (n > 0 && v.size() > static_cast<std::size_t>(n)) v.erase(v.begin(), v.end() - n);
@@ -56,37 +64,53 @@ void keep_last(std::vector<T>& v, int n) {
 
 }  // namespace
 
-Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const Snapshot* previous,
-                        const HistoryPolicy& policy, const SnapshotInputs& inputs) {
+Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* previous, const HistoryPolicy& policy,
+                        const SnapshotInputs& inputs) {
     Snapshot s;
     s.tool = std::string("awesome-health ") + AH_VERSION;
     s.generated_at = inputs.generated_at;
     s.duration_ms = outcome.elapsed.count();
     s.list_source = inputs.list_source;
-    s.list_sha256 = sha256_hex(inputs.list_text);
+    s.list_sha256 = inputs.list_sha256;
     s.config_digest = inputs.config_digest;
     s.requests = outcome.requests;
     s.retries = outcome.retries;
     s.rate_limited = outcome.rate_limited;
-    s.hosts = outcome.hosts;
+    s.hosts = std::move(outcome.hosts);
 
-    for (const Entry& e : catalog.entries) {
-        EntryRecord r{e.section(), e.abbreviation, e.title, e.publication.venue, e.publication.year, e.line, {}};
+    // The previous run's targets by URL (a linear search per target would be quadratic).
+    std::unordered_map<std::string_view, const TargetRecord*> before_by_url;
+    if (previous) {
+        before_by_url.reserve(previous->targets.size());
+        for (const auto& t : previous->targets) before_by_url.emplace(t.url, &t);
+    }
+
+    // Strings move from the Catalog and the outcome into the snapshot; what the records
+    // no longer need is released on the way, so the three are never alive in full together.
+    s.entries.reserve(catalog.entries.size());
+    for (Entry& e : catalog.entries) {
+        EntryRecord r{e.section(), e.abbreviation, e.title, std::move(e.publication.venue), e.publication.year, e.line, {}};
+        r.urls.reserve(e.links.size());
         for (std::size_t li : e.links) {
             const Link& l = catalog.links[li];
             if (l.target != no_index) r.urls.push_back(catalog.targets[l.target].url);
         }
         s.entries.push_back(std::move(r));
+        // Occurrences and findings below still name the entry (display_name, section).
+        release(e.cells);
+        release(e.links);
+        e.publication = Publication{};
     }
-
+    s.targets.reserve(catalog.targets.size());
     for (std::size_t i = 0; i < catalog.targets.size(); ++i) {
-        const Target& target = catalog.targets[i];
+        Target& target = catalog.targets[i];
         TargetRecord t;
-        t.url = target.url;
+        t.url = std::move(target.url);
         t.kind = std::string(to_string(target.kind));
-        t.result = outcome.results[i];
-        if (t.result.url != target.url) t.checked_url = t.result.url;
-        t.remapped_by = outcome.remapped_by[i];
+        t.result = std::move(outcome.results[i]);
+        if (t.result.url != t.url) t.checked_url = t.result.url;
+        t.remapped_by = std::move(outcome.remapped_by[i]);
+        t.occurrences.reserve(target.occurrences.size());
         for (std::size_t li : target.occurrences) {
             const Link& l = catalog.links[li];
             Occurrence o{l.line, l.column, std::string(to_string(l.role)), "", ""};
@@ -97,13 +121,13 @@ Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const
             t.occurrences.push_back(std::move(o));
         }
         if (i < outcome.repos.size()) {
-            t.repo = outcome.repos[i];
-            t.paper = outcome.papers[i];
-            t.hub = outcome.hubs[i];
-            t.archive_url = outcome.archive_urls[i];
+            t.repo = std::move(outcome.repos[i]);
+            t.paper = std::move(outcome.papers[i]);
+            t.hub = std::move(outcome.hubs[i]);
+            t.archive_url = std::move(outcome.archive_urls[i]);
         }
-        const TargetRecord* before = previous ? previous->find_target(t.url) : nullptr;
-        if (before) {
+        const auto found = before_by_url.find(t.url);
+        if (const TargetRecord* before = found == before_by_url.end() ? nullptr : found->second) {
             t.history = before->history;
             t.consecutive_failures = before->consecutive_failures;
             t.first_failed_at = before->first_failed_at;
@@ -122,17 +146,25 @@ Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const
                       (t.consecutive_failures >= policy.confirm_after || confirms_at_once(t.result, policy.confirm_at_once));
         s.targets.push_back(std::move(t));
     }
+    release(outcome.results);
+    release(outcome.remapped_by);
+    release(outcome.repos);
+    release(outcome.papers);
+    release(outcome.hubs);
+    release(outcome.archive_urls);
+    release(catalog.targets);
 
-    for (const Finding& f : catalog.findings) {
-        FindingRecord r{std::string(to_string(f.kind)), std::string(to_string(f.severity)), f.message, f.line,
-                        f.url, f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
+    s.findings.reserve(catalog.findings.size() + outcome.findings.size());
+    for (Finding& f : catalog.findings) {
+        FindingRecord r{std::string(to_string(f.kind)), std::string(to_string(f.severity)), std::move(f.message), f.line,
+                        std::move(f.url), f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
         s.findings.push_back(std::move(r));
     }
-
-    s.findings.insert(s.findings.end(), outcome.findings.begin(), outcome.findings.end());
-    s.suggestions = outcome.suggestions;
+    release(catalog.findings);
+    std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(s.findings));
+    s.suggestions = std::move(outcome.suggestions);
     s.api = outcome.api;
-    s.warnings = outcome.warnings;
+    s.warnings = std::move(outcome.warnings);
 
     if (previous) s.runs = previous->runs;
     RunPoint point{inputs.generated_at, 0, 0, 0, 0, 0, 0};
