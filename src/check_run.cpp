@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 
@@ -213,14 +214,69 @@ private:
         if (--pending_ == 0) on_checks_done();
     }
 
+    // Web checks wait in their host's queue (a target index each) and start when the host
+    // has room: a check costs a job and a request in the polite client (about 1 KB) only
+    // while it runs, so a list of 100,000 links never has them all alive at once. Twice
+    // the in-flight limits keeps the polite client's queues full, so nothing waits on this.
+    struct HostQueue {
+        std::deque<std::size_t> waiting;  // in check order
+        int running = 0;
+        int window = 0;
+        bool starved = false;  // in starved_: stopped by the global window
+    };
+
     void check_web(std::size_t i) {
         begin();
-        checker_.check(out_.results[i].url, [this, i](CheckResult r) {
+        const std::string host = net::host_key(out_.results[i].url);
+        auto [it, inserted] = web_queues_.try_emplace(host);
+        HostQueue& q = it->second;
+        if (inserted) {
+            const auto o = config_.hosts.find(host);
+            const int limit = o != config_.hosts.end() && o->second.in_flight ? *o->second.in_flight
+                                                                               : config_.check.per_host_in_flight;
+            q.window = 2 * std::max(1, limit);
+        }
+        q.waiting.push_back(i);
+        start_web_checks(q);
+    }
+
+    std::size_t global_web_window() const {
+        return 2 * static_cast<std::size_t>(std::max(1, config_.check.max_in_flight));
+    }
+
+    void start_web_checks(HostQueue& q) {
+        while (!q.waiting.empty() && q.running < q.window) {
+            if (web_running_ >= global_web_window()) {
+                if (!q.starved) {
+                    q.starved = true;
+                    starved_.push_back(&q);
+                }
+                return;
+            }
+            const std::size_t i = q.waiting.front();
+            q.waiting.pop_front();
+            ++q.running;
+            ++web_running_;
+            start_web_check(i, q);
+        }
+    }
+
+    void start_web_check(std::size_t i, HostQueue& q) {
+        checker_.check(out_.results[i].url, [this, i, &q](CheckResult r) {
             CheckResult& slot = out_.results[i];
             r.listed_url = catalog_.targets[i].url;
             note_host(r);
             // A deep GitHub link whose repository the API found missing stays dead.
             if (!(slot.checked_by == "github_api" && slot.verdict == Verdict::dead)) slot = std::move(r);
+            --q.running;
+            --web_running_;
+            start_web_checks(q);
+            while (!starved_.empty() && web_running_ < global_web_window()) {
+                HostQueue* next = starved_.front();
+                starved_.pop_front();
+                next->starved = false;
+                start_web_checks(*next);
+            }
             end(1);
         });
     }
@@ -489,6 +545,9 @@ private:
     std::unique_ptr<WaybackClient> wayback_;
     RunOutcome out_;
     std::map<std::string, HostSummary> hosts_;
+    std::map<std::string, HostQueue> web_queues_;  // node-based: HostQueue addresses stay valid
+    std::deque<HostQueue*> starved_;
+    std::size_t web_running_ = 0;
     std::size_t pending_ = 0, done_ = 0, total_ = 0;
     bool wayback_started_ = false;
 };

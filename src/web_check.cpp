@@ -100,8 +100,33 @@ struct WebChecker::Job {
 
 struct WebChecker::SharedRequest {
     bool finished = false;
-    HttpResponse response;
+    // Once finished: what on_response reads of the answer, for later identical requests.
+    // A run keeps one of these per distinct URL, so the body, the other headers and the
+    // connection details are not kept.
+    long status = 0;
+    TransportError error = TransportError::none;
+    std::string redirect_url;
+    std::string error_message;
+    HeaderList headers;  // retry-after and cf-mitigated only
     std::vector<std::function<void(const HttpResponse&)>> waiters;
+
+    void remember(const HttpResponse& r) {
+        status = r.status;
+        error = r.error;
+        redirect_url = r.redirect_url;
+        error_message = r.error_message;
+        for (const auto& [name, value] : r.headers)
+            if (name == "retry-after" || name == "cf-mitigated") headers.emplace_back(name, value);
+    }
+    HttpResponse recall() const {
+        HttpResponse r;
+        r.status = status;
+        r.error = error;
+        r.redirect_url = redirect_url;
+        r.error_message = error_message;
+        r.headers = headers;
+        return r;
+    }
 };
 
 WebChecker::WebChecker(boost::asio::io_context& io, net::PoliteClient& client, CheckSettings settings)
@@ -137,7 +162,7 @@ void WebChecker::request(HttpRequest req, bool may_share, std::function<void(con
         auto shared = it->second;
         if (shared->finished) {
             boost::asio::post(io_, [shared, done = std::move(done), alive = std::weak_ptr<bool>(alive_)] {
-                if (!alive.expired()) done(shared->response);
+                if (!alive.expired()) done(shared->recall());
             });
         } else {
             shared->waiters.push_back(std::move(done));
@@ -149,10 +174,10 @@ void WebChecker::request(HttpRequest req, bool may_share, std::function<void(con
     shared->waiters.push_back(std::move(done));
     client_.submit(std::move(req), [shared](HttpResponse r) {
         shared->finished = true;
-        shared->response = std::move(r);
-        auto waiters = std::move(shared->waiters);
-        shared->waiters.clear();
-        for (auto& w : waiters) w(shared->response);
+        shared->remember(r);
+        std::vector<std::function<void(const HttpResponse&)>> waiters;
+        waiters.swap(shared->waiters);
+        for (auto& w : waiters) w(r);
     });
 }
 
