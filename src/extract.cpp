@@ -264,6 +264,7 @@ public:
           doc_(prepared_.text.empty() ? doc : std::string_view(prepared_.text)),
           lines_(doc_, std::move(prepared_.line_map)) {
         catalog_.source = std::move(source);
+        reserve_for(doc_);
     }
 
     Catalog run() {
@@ -284,16 +285,30 @@ public:
                          [](const Finding& a, const Finding& b) {
                              return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                          });
-        // Vectors grown one element at a time hold up to twice what they need; a big list's
-        // Catalog lives through the whole run.
-        catalog_.links.shrink_to_fit();
-        catalog_.entries.shrink_to_fit();
-        catalog_.targets.shrink_to_fit();
         return std::move(catalog_);
     }
 
 private:
     static Extractor& self(void* userdata) { return *static_cast<Extractor*>(userdata); }
+
+    // Sizes the Catalog's vectors before the walk from a quick count over the text. Grown
+    // one element at a time they would hold up to twice what they need, and every
+    // reallocation leaves a freed block behind that the process keeps (100,000 links are
+    // 41 MB of Link). An overestimate costs address space, not memory: pages never written
+    // are never resident.
+    void reserve_for(std::string_view doc) {
+        std::size_t links = 0, rows = 0;
+        for (std::size_t at = doc.find("://"); at != std::string_view::npos; at = doc.find("://", at + 3)) ++links;
+        for (std::size_t at = doc.find("]("); at != std::string_view::npos; at = doc.find("](", at + 2)) ++links;
+        bool line_start = true;
+        for (const char c : doc) {
+            if (line_start && c == '|') ++rows;
+            line_start = c == '\n' || (line_start && (c == ' ' || c == '\t'));
+        }
+        catalog_.links.reserve(links);
+        catalog_.targets.reserve(links);
+        catalog_.entries.reserve(rows);
+    }
 
     bool in_doc(const char* p) const { return p != nullptr && p >= doc_.data() && p < doc_.data() + doc_.size(); }
 

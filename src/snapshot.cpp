@@ -85,8 +85,10 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
         for (const auto& t : previous->targets) before_by_url.emplace(t.url, &t);
     }
 
-    // Strings move from the Catalog and the outcome into the snapshot; what the records
-    // no longer need is released on the way, so the three are never alive in full together.
+    // Strings move from the Catalog and the outcome into the snapshot, and each part of
+    // them is released once used, in an order that never holds the three in full: entries
+    // and occurrences first (they need the Catalog's links), then the Catalog goes, then
+    // the targets take the results.
     s.entries.reserve(catalog.entries.size());
     for (Entry& e : catalog.entries) {
         EntryRecord r{e.section(), e.abbreviation, e.title, std::move(e.publication.venue), e.publication.year, e.line, {}};
@@ -101,6 +103,32 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
         release(e.links);
         e.publication = Publication{};
     }
+    std::vector<std::vector<Occurrence>> occurrences(catalog.targets.size());
+    for (std::size_t i = 0; i < catalog.targets.size(); ++i) {
+        occurrences[i].reserve(catalog.targets[i].occurrences.size());
+        for (std::size_t li : catalog.targets[i].occurrences) {
+            const Link& l = catalog.links[li];
+            Occurrence o{l.line, l.column, std::string(to_string(l.role)), "", ""};
+            if (l.entry != no_index) {
+                o.entry = catalog.entries[l.entry].display_name();
+                o.section = catalog.entries[l.entry].section();
+            }
+            occurrences[i].push_back(std::move(o));
+        }
+        release(catalog.targets[i].occurrences);
+    }
+    s.findings.reserve(catalog.findings.size() + outcome.findings.size());
+    for (Finding& f : catalog.findings) {
+        FindingRecord r{std::string(to_string(f.kind)), std::string(to_string(f.severity)), std::move(f.message), f.line,
+                        std::move(f.url), f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
+        s.findings.push_back(std::move(r));
+    }
+    std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(s.findings));
+    release(catalog.findings);
+    release(catalog.links);
+    release(catalog.entries);
+    release(catalog.headings);
+
     s.targets.reserve(catalog.targets.size());
     for (std::size_t i = 0; i < catalog.targets.size(); ++i) {
         Target& target = catalog.targets[i];
@@ -110,16 +138,7 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
         t.result = std::move(outcome.results[i]);
         if (t.result.url != t.url) t.checked_url = t.result.url;
         t.remapped_by = std::move(outcome.remapped_by[i]);
-        t.occurrences.reserve(target.occurrences.size());
-        for (std::size_t li : target.occurrences) {
-            const Link& l = catalog.links[li];
-            Occurrence o{l.line, l.column, std::string(to_string(l.role)), "", ""};
-            if (l.entry != no_index) {
-                o.entry = catalog.entries[l.entry].display_name();
-                o.section = catalog.entries[l.entry].section();
-            }
-            t.occurrences.push_back(std::move(o));
-        }
+        t.occurrences = std::move(occurrences[i]);
         if (i < outcome.repos.size()) {
             t.repo = std::move(outcome.repos[i]);
             t.paper = std::move(outcome.papers[i]);
@@ -146,6 +165,7 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
                       (t.consecutive_failures >= policy.confirm_after || confirms_at_once(t.result, policy.confirm_at_once));
         s.targets.push_back(std::move(t));
     }
+    release(occurrences);
     release(outcome.results);
     release(outcome.remapped_by);
     release(outcome.repos);
@@ -153,15 +173,6 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
     release(outcome.hubs);
     release(outcome.archive_urls);
     release(catalog.targets);
-
-    s.findings.reserve(catalog.findings.size() + outcome.findings.size());
-    for (Finding& f : catalog.findings) {
-        FindingRecord r{std::string(to_string(f.kind)), std::string(to_string(f.severity)), std::move(f.message), f.line,
-                        std::move(f.url), f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
-        s.findings.push_back(std::move(r));
-    }
-    release(catalog.findings);
-    std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(s.findings));
     s.suggestions = std::move(outcome.suggestions);
     s.api = outcome.api;
     s.warnings = std::move(outcome.warnings);
