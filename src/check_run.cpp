@@ -156,10 +156,10 @@ public:
             ++total_;
             // A remapped link goes where the user sent it: by HTTP.
             const bool api_ok = route.remapped_by.empty();
-            const UrlInfo& info = info_of(i);
+            const PackedUrl& info = info_of(i);
             if (api_ok && target.kind == LinkKind::github_repo && config_.github.enabled) {
                 github.push_back(i);
-                if (!info.subpath.empty()) web.push_back(i);  // a deep link: the path is checked too
+                if (!info.subpath().empty()) web.push_back(i);  // a deep link: the path is checked too
             } else if (api_ok && target.kind == LinkKind::arxiv && config_.arxiv.enabled) {
                 arxiv.push_back(i);
             } else if (api_ok && config_.huggingface.enabled &&
@@ -185,7 +185,7 @@ public:
 
 private:
     // What extraction already learnt about target i (parsed once, not again per stage).
-    const UrlInfo& info_of(std::size_t i) const { return catalog_.links[catalog_.targets[i].occurrences.front()].info; }
+    const PackedUrl& info_of(std::size_t i) const { return catalog_.links[catalog_.targets[i].occurrences.front()].info; }
 
     std::vector<std::size_t> check_order() const {
         // Longest expected first (LPT): links that were slow last run start before fast
@@ -297,7 +297,7 @@ private:
         settings.previous = hooks_.previous_repos;
         github_ = std::make_unique<GithubClient>(io_, transport_, std::move(settings));
         std::vector<std::string> repos;
-        for (std::size_t i : targets) repos.push_back(info_of(i).id);
+        for (std::size_t i : targets) repos.emplace_back(info_of(i).id());
         begin();
         github_->lookup(repos, [this, targets](GithubLookup lookup) {
             std::size_t judged = 0;
@@ -307,16 +307,16 @@ private:
             out_.api.github_repositories = static_cast<int>(lookup.repos.size());
             for (auto& w : lookup.warnings) out_.warnings.push_back("GitHub: " + w);
             for (std::size_t i : targets) {
-                const UrlInfo& info = info_of(i);
-                const auto it = lookup.repos.find(github_repo_key(info.id));
+                const PackedUrl& info = info_of(i);
+                const auto it = lookup.repos.find(github_repo_key(info.id()));
                 if (it == lookup.repos.end()) {
-                    if (info.subpath.empty()) check_web(i);
+                    if (info.subpath().empty()) check_web(i);
                     continue;
                 }
 
                 const RepoInfo& repo = it->second;
                 if (repo.exists || repo.stale_copy) out_.repos[i] = repo_meta(repo, repo.stale_copy ? "" : fetched_at_);
-                const bool deep = !info.subpath.empty();  // its path is checked over HTTP as well
+                const bool deep = !info.subpath().empty();  // its path is checked over HTTP as well
                 // The API could not say: judge the page instead.
                 if (!repo.error.empty() || repo.stale_copy || lookup.auth_failed) {
                     if (!deep) check_web(i);
@@ -337,7 +337,7 @@ private:
                 } else if (repo.renamed()) {
                     r.verdict = Verdict::moved;
                     r.http_status = 200;
-                    r.final_url = "https://github.com/" + repo.name_with_owner + (deep ? "/" + info.subpath : "");
+                    r.final_url = "https://github.com/" + repo.name_with_owner + (deep ? "/" + std::string(info.subpath()) : "");
                 } else {
                     r.verdict = Verdict::ok;
                     r.http_status = 200;
@@ -356,7 +356,7 @@ private:
         settings.timeout = std::chrono::milliseconds(config_.check.timeout_ms) * 3;
         arxiv_ = std::make_unique<ArxivClient>(io_, transport_, settings);
         std::vector<std::string> ids;
-        for (std::size_t i : targets) ids.push_back(info_of(i).id);
+        for (std::size_t i : targets) ids.emplace_back(info_of(i).id());
         out_.api.arxiv_ids = static_cast<int>(std::set<std::string>(ids.begin(), ids.end()).size());
         begin();
         arxiv_->lookup(ids, [this, targets](ArxivLookup lookup) {
@@ -368,22 +368,22 @@ private:
                     out_.api.arxiv_min_spacing_ms = gap.count();
             }
             for (std::size_t i : targets) {
-                const UrlInfo& info = info_of(i);
+                const std::string id(info_of(i).id());
                 CheckResult& r = out_.results[i];
                 r.checked_by = "arxiv_api";
                 r.method = "API";
                 r.attempts = 1;
                 r.final_url = r.url;
-                if (const auto f = lookup.found.find(info.id); f != lookup.found.end()) {
+                if (const auto f = lookup.found.find(id); f != lookup.found.end()) {
                     r.verdict = Verdict::ok;
                     r.http_status = 200;
                     out_.papers[i] = paper_meta(f->second, hooks_.venues, fetched_at_);
-                } else if (const auto m = lookup.missing.find(info.id); m != lookup.missing.end()) {
+                } else if (const auto m = lookup.missing.find(id); m != lookup.missing.end()) {
                     r.verdict = Verdict::dead;
                     r.http_status = 404;
                     r.error = fmt::format("arXiv: {}", m->second);
                 } else {
-                    const auto e = lookup.failed.find(info.id);
+                    const auto e = lookup.failed.find(id);
                     r.verdict = Verdict::error;
                     r.error = fmt::format("arXiv API: {}", e != lookup.failed.end() ? e->second : "no answer");
                 }
@@ -397,14 +397,14 @@ private:
                                            HubSettings{config_.huggingface.api_url,
                                                        std::chrono::milliseconds(config_.check.timeout_ms)});
         std::vector<HubLookupItem> items;
-        for (std::size_t i : targets) items.push_back({catalog_.targets[i].kind, info_of(i).id});
+        for (std::size_t i : targets) items.push_back({catalog_.targets[i].kind, std::string(info_of(i).id())});
         begin();
         hub_->lookup(items, [this, targets](HubLookup lookup) {
             std::size_t judged = 0;
             out_.api.huggingface_requests = lookup.requests;
             for (std::size_t i : targets) {
                 const Target& target = catalog_.targets[i];
-                const HubInfo& info = lookup.items[hub_key({target.kind, info_of(i).id})];
+                const HubInfo& info = lookup.items[hub_key({target.kind, std::string(info_of(i).id())})];
                 if (info.exists) {
                     HubMeta m;
                     m.id = info.id;

@@ -522,7 +522,8 @@ private:
     }
 
     void add_link(Link link, bool image) {
-        link.info = classify_url(link.raw);
+        const UrlInfo info = classify_url(link.raw);
+        link.info = PackedUrl(info);
         link.column_name = current_column();
         link.role = image ? LinkRole::image : role_for_column(link.column_name);
         if (table_ && table_->in_cell && !table_->in_head && table_->row != no_index) link.entry = table_->row;
@@ -530,22 +531,22 @@ private:
         if (link.entry != no_index) catalog_.entries[link.entry].links.push_back(index);
 
         const std::string where_name = link.entry != no_index ? catalog_.entries[link.entry].display_name() : "";
-        if (link.info.kind == LinkKind::empty) {
+        if (info.kind == LinkKind::empty) {
             add_finding(FindingKind::empty_link, Severity::error,
                         where_name.empty() ? fmt::format("link \"{}\" has an empty target", link.text)
                                            : fmt::format("'{}': link \"{}\" has an empty target", where_name, link.text),
                         link.line, link.column, link.entry, index, "");
-        } else if (link.info.kind == LinkKind::malformed) {
+        } else if (info.kind == LinkKind::malformed) {
             add_finding(FindingKind::malformed_url, Severity::error,
-                        fmt::format("malformed URL \"{}\": {}", link.raw, link.info.problem), link.line, link.column,
+                        fmt::format("malformed URL \"{}\": {}", link.raw, info.problem), link.line, link.column,
                         link.entry, index, link.raw);
         }
-        if (!image && is_placeholder_text(link.text) && link.info.kind != LinkKind::empty) {
+        if (!image && is_placeholder_text(link.text) && info.kind != LinkKind::empty) {
             add_finding(FindingKind::placeholder_link, Severity::info,
                         fmt::format("{}link text \"{}\" is a placeholder for {}",
                                     where_name.empty() ? "" : "'" + where_name + "': ", link.text,
-                                    mask_credentials(link.info.url.empty() ? link.raw : link.info.url)),
-                        link.line, link.column, link.entry, index, link.info.url);
+                                    mask_credentials(info.url.empty() ? link.raw : info.url)),
+                        link.line, link.column, link.entry, index, info.url);
         }
         catalog_.links.push_back(std::move(link));
     }
@@ -640,8 +641,8 @@ private:
         }
         for (std::size_t i = 0; i < catalog_.links.size(); ++i) {
             const Link& link = catalog_.links[i];
-            if (link.info.kind != LinkKind::anchor || link.info.fragment.empty()) continue;
-            const std::string fragment = percent_decode(link.info.fragment);
+            if (link.info.kind() != LinkKind::anchor || link.info.fragment().empty()) continue;
+            const std::string fragment = percent_decode(link.info.fragment());
             if (exact.count(fragment) != 0) continue;
             if (const auto it = folded.find(text::to_lower(fragment)); it != folded.end()) {
                 add_finding(FindingKind::anchor_case, Severity::warning,
@@ -660,11 +661,11 @@ private:
         std::map<std::string_view, std::size_t> by_url;
         for (std::size_t i = 0; i < catalog_.links.size(); ++i) {
             Link& link = catalog_.links[i];
-            const LinkKind kind = link.info.kind;
+            const LinkKind kind = link.info.kind();
             if (kind == LinkKind::anchor || kind == LinkKind::empty || kind == LinkKind::malformed) continue;
-            const std::string_view key = link.info.url;
+            const std::string_view key = link.info.url();
             auto [it, inserted] = by_url.try_emplace(key, catalog_.targets.size());
-            if (inserted) catalog_.targets.push_back(Target{link.info.url, kind, {}});
+            if (inserted) catalog_.targets.push_back(Target{std::string(key), kind, {}});
             link.target = it->second;
             catalog_.targets[it->second].occurrences.push_back(i);
         }
