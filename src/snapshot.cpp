@@ -136,7 +136,10 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
         t.url = std::move(target.url);
         t.kind = std::string(to_string(target.kind));
         t.result = std::move(outcome.results[i]);
-        if (t.result.url != t.url) t.checked_url = t.result.url;
+        if (t.result.url != t.url) t.checked_url = std::move(t.result.url);
+        // Both only repeat url and checked_url (see TargetRecord::result).
+        std::string().swap(t.result.url);
+        std::string().swap(t.result.listed_url);
         t.remapped_by = std::move(outcome.remapped_by[i]);
         t.occurrences = std::move(occurrences[i]);
         if (i < outcome.repos.size()) {
@@ -479,8 +482,6 @@ Result<Snapshot> parse_snapshot(std::string_view json, const std::string& name) 
         bool known = true;
         t.result.verdict = verdict_from(rd.str(e, "verdict", "targets[]"), known);
         if (!known) return fail(fmt::format("not a valid snapshot: unknown verdict for {}", t.url));
-        t.result.url = t.checked_url.empty() ? t.url : t.checked_url;
-        t.result.listed_url = t.url;
         t.result.checked_by = rd.str(e, "checked_by", "targets[]");
         t.result.http_status = rd.num(e, "http_status", "targets[]");
         t.result.final_url = rd.str(e, "final_url", "targets[]");
