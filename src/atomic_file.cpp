@@ -1,4 +1,5 @@
-// write_file_atomically: mkstemp beside the target, write, fsync, rename, fsync the directory.
+// write_file_atomically: mkstemp beside the target, write (streamed through a buffer), fsync,
+// rename, fsync the directory.
 #include "ah/atomic_file.h"
 
 #include <fcntl.h>
@@ -42,13 +43,58 @@ private:
     int fd_ = -1;
 };
 
-Error io_error(const std::string& path, std::string what) {
-    return Error{ErrorKind::input, fmt::format("{}: {}", what, std::strerror(errno)), {path, 0, 0},
+Error io_error(const std::string& path, std::string what, int error_number) {
+    return Error{ErrorKind::input, fmt::format("{}: {}", what, std::strerror(error_number)), {path, 0, 0},
                  "the previous file, if any, is unchanged"};
 }
 
-// Writes `content` to a new temporary file beside `path`, flushed to disk; returns its name.
-Result<std::string> write_temp_beside(const std::string& path, std::string_view content) {
+// Buffers what the producer writes and sends it to the temp file in large pieces; keeps
+// the first write error (and writes nothing after it).
+class FileSink final : public TextSink {
+public:
+    explicit FileSink(int fd) : fd_(fd) { buffer_.reserve(text_chunk_bytes); }
+
+    void write(std::string_view text) override {
+        if (error_ != 0) return;
+        if (buffer_.size() + text.size() > text_chunk_bytes) {
+            flush();
+            if (text.size() >= text_chunk_bytes) return write_through(text);
+        }
+        buffer_.append(text);
+    }
+
+    // Sends what is buffered; false (and error() set) when the file refused it.
+    bool flush() {
+        write_through(buffer_);
+        buffer_.clear();
+        return error_ == 0;
+    }
+
+    int error() const { return error_; }
+
+private:
+    void write_through(std::string_view text) {
+        const char* data = text.data();
+        std::size_t left = text.size();
+        while (left > 0 && error_ == 0) {
+            const ssize_t n = ::write(fd_, data, left);
+            if (n < 0) {
+                if (errno != EINTR) error_ = errno;
+                continue;
+            }
+            data += n;
+            left -= static_cast<std::size_t>(n);
+        }
+    }
+
+    int fd_;
+    std::string buffer_;
+    int error_ = 0;
+};
+
+// Writes what `produce` writes to a new temporary file beside `path`, flushed to disk;
+// returns its name. On failure nothing is left behind.
+Result<std::string> write_temp_beside(const std::string& path, const TextProducer& produce) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -57,21 +103,13 @@ Result<std::string> write_temp_beside(const std::string& path, std::string_view 
     if (ec) return Error{ErrorKind::input, fmt::format("cannot create directory: {}", ec.message()), {dir.string(), 0, 0}, ""};
 
     TempFile temp((dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string());
-    if (temp.fd() < 0) return io_error(path, "cannot create a temporary file beside it");
-    const char* data = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        const ssize_t n = ::write(temp.fd(), data, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return io_error(path, "cannot write");
-        }
-        data += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    if (::fchmod(temp.fd(), 0644) != 0) return io_error(path, "cannot set permissions");
-    if (::fsync(temp.fd()) != 0) return io_error(path, "cannot flush to disk");
-    if (temp.close() != 0) return io_error(path, "cannot close");
+    if (temp.fd() < 0) return io_error(path, "cannot create a temporary file beside it", errno);
+    FileSink sink(temp.fd());
+    produce(sink);
+    if (!sink.flush()) return io_error(path, "cannot write", sink.error());
+    if (::fchmod(temp.fd(), 0644) != 0) return io_error(path, "cannot set permissions", errno);
+    if (::fsync(temp.fd()) != 0) return io_error(path, "cannot flush to disk", errno);
+    if (temp.close() != 0) return io_error(path, "cannot close", errno);
     std::string name = temp.path();
     temp.release();
     return name;
@@ -90,21 +128,29 @@ void sync_directory_of(const std::string& path) {
 
 }  // namespace
 
-Status write_file_atomically(const std::string& path, std::string_view content) {
+Status write_file_atomically(const std::string& path, const TextProducer& produce) {
     AtomicFileSet one;
-    if (auto s = one.stage(path, content); !s) return s;
+    if (auto s = one.stage(path, produce); !s) return s;
     return one.commit();
+}
+
+Status write_file_atomically(const std::string& path, std::string_view content) {
+    return write_file_atomically(path, [content](TextSink& out) { out.write(content); });
 }
 
 AtomicFileSet::~AtomicFileSet() {
     for (const auto& s : staged_) ::unlink(s.temp.c_str());
 }
 
-Status AtomicFileSet::stage(const std::string& path, std::string_view content) {
-    auto temp = write_temp_beside(path, content);
+Status AtomicFileSet::stage(const std::string& path, const TextProducer& produce) {
+    auto temp = write_temp_beside(path, produce);
     if (!temp) return temp.error();
     staged_.push_back({path, std::move(*temp)});
     return Ok{};
+}
+
+Status AtomicFileSet::stage(const std::string& path, std::string_view content) {
+    return stage(path, [content](TextSink& out) { out.write(content); });
 }
 
 Status AtomicFileSet::commit() {
@@ -112,7 +158,7 @@ Status AtomicFileSet::commit() {
     staged_.clear();
     for (std::size_t i = 0; i < staged.size(); ++i) {
         if (::rename(staged[i].temp.c_str(), staged[i].target.c_str()) != 0) {
-            Error e = io_error(staged[i].target, "cannot replace");
+            Error e = io_error(staged[i].target, "cannot replace", errno);
             for (std::size_t j = i; j < staged.size(); ++j) ::unlink(staged[j].temp.c_str());
             if (i > 0) e.hint = fmt::format("{} of {} files were replaced before this one", i, staged.size());
             return e;

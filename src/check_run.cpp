@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 
@@ -155,10 +156,10 @@ public:
             ++total_;
             // A remapped link goes where the user sent it: by HTTP.
             const bool api_ok = route.remapped_by.empty();
-            const UrlInfo& info = info_of(i);
+            const PackedUrl& info = info_of(i);
             if (api_ok && target.kind == LinkKind::github_repo && config_.github.enabled) {
                 github.push_back(i);
-                if (!info.subpath.empty()) web.push_back(i);  // a deep link: the path is checked too
+                if (!info.subpath().empty()) web.push_back(i);  // a deep link: the path is checked too
             } else if (api_ok && target.kind == LinkKind::arxiv && config_.arxiv.enabled) {
                 arxiv.push_back(i);
             } else if (api_ok && config_.huggingface.enabled &&
@@ -184,7 +185,7 @@ public:
 
 private:
     // What extraction already learnt about target i (parsed once, not again per stage).
-    const UrlInfo& info_of(std::size_t i) const { return catalog_.links[catalog_.targets[i].occurrences.front()].info; }
+    const PackedUrl& info_of(std::size_t i) const { return catalog_.links[catalog_.targets[i].occurrences.front()].info; }
 
     std::vector<std::size_t> check_order() const {
         // Longest expected first (LPT): links that were slow last run start before fast
@@ -213,14 +214,69 @@ private:
         if (--pending_ == 0) on_checks_done();
     }
 
+    // Web checks wait in their host's queue (a target index each) and start when the host
+    // has room: a check costs a job and a request in the polite client (about 1 KB) only
+    // while it runs, so a list of 100,000 links never has them all alive at once. Twice
+    // the in-flight limits keeps the polite client's queues full, so nothing waits on this.
+    struct HostQueue {
+        std::deque<std::size_t> waiting;  // in check order
+        int running = 0;
+        int window = 0;
+        bool starved = false;  // in starved_: stopped by the global window
+    };
+
     void check_web(std::size_t i) {
         begin();
-        checker_.check(out_.results[i].url, [this, i](CheckResult r) {
+        const std::string host = net::host_key(out_.results[i].url);
+        auto [it, inserted] = web_queues_.try_emplace(host);
+        HostQueue& q = it->second;
+        if (inserted) {
+            const auto o = config_.hosts.find(host);
+            const int limit = o != config_.hosts.end() && o->second.in_flight ? *o->second.in_flight
+                                                                               : config_.check.per_host_in_flight;
+            q.window = 2 * std::max(1, limit);
+        }
+        q.waiting.push_back(i);
+        start_web_checks(q);
+    }
+
+    std::size_t global_web_window() const {
+        return 2 * static_cast<std::size_t>(std::max(1, config_.check.max_in_flight));
+    }
+
+    void start_web_checks(HostQueue& q) {
+        while (!q.waiting.empty() && q.running < q.window) {
+            if (web_running_ >= global_web_window()) {
+                if (!q.starved) {
+                    q.starved = true;
+                    starved_.push_back(&q);
+                }
+                return;
+            }
+            const std::size_t i = q.waiting.front();
+            q.waiting.pop_front();
+            ++q.running;
+            ++web_running_;
+            start_web_check(i, q);
+        }
+    }
+
+    void start_web_check(std::size_t i, HostQueue& q) {
+        checker_.check(out_.results[i].url, [this, i, &q](CheckResult r) {
             CheckResult& slot = out_.results[i];
             r.listed_url = catalog_.targets[i].url;
             note_host(r);
             // A deep GitHub link whose repository the API found missing stays dead.
             if (!(slot.checked_by == "github_api" && slot.verdict == Verdict::dead)) slot = std::move(r);
+            --q.running;
+            --web_running_;
+            start_web_checks(q);
+            while (!starved_.empty() && web_running_ < global_web_window()) {
+                HostQueue* next = starved_.front();
+                starved_.pop_front();
+                next->starved = false;
+                start_web_checks(*next);
+            }
             end(1);
         });
     }
@@ -241,7 +297,7 @@ private:
         settings.previous = hooks_.previous_repos;
         github_ = std::make_unique<GithubClient>(io_, transport_, std::move(settings));
         std::vector<std::string> repos;
-        for (std::size_t i : targets) repos.push_back(info_of(i).id);
+        for (std::size_t i : targets) repos.emplace_back(info_of(i).id());
         begin();
         github_->lookup(repos, [this, targets](GithubLookup lookup) {
             std::size_t judged = 0;
@@ -251,16 +307,16 @@ private:
             out_.api.github_repositories = static_cast<int>(lookup.repos.size());
             for (auto& w : lookup.warnings) out_.warnings.push_back("GitHub: " + w);
             for (std::size_t i : targets) {
-                const UrlInfo& info = info_of(i);
-                const auto it = lookup.repos.find(github_repo_key(info.id));
+                const PackedUrl& info = info_of(i);
+                const auto it = lookup.repos.find(github_repo_key(info.id()));
                 if (it == lookup.repos.end()) {
-                    if (info.subpath.empty()) check_web(i);
+                    if (info.subpath().empty()) check_web(i);
                     continue;
                 }
 
                 const RepoInfo& repo = it->second;
                 if (repo.exists || repo.stale_copy) out_.repos[i] = repo_meta(repo, repo.stale_copy ? "" : fetched_at_);
-                const bool deep = !info.subpath.empty();  // its path is checked over HTTP as well
+                const bool deep = !info.subpath().empty();  // its path is checked over HTTP as well
                 // The API could not say: judge the page instead.
                 if (!repo.error.empty() || repo.stale_copy || lookup.auth_failed) {
                     if (!deep) check_web(i);
@@ -281,7 +337,7 @@ private:
                 } else if (repo.renamed()) {
                     r.verdict = Verdict::moved;
                     r.http_status = 200;
-                    r.final_url = "https://github.com/" + repo.name_with_owner + (deep ? "/" + info.subpath : "");
+                    r.final_url = "https://github.com/" + repo.name_with_owner + (deep ? "/" + std::string(info.subpath()) : "");
                 } else {
                     r.verdict = Verdict::ok;
                     r.http_status = 200;
@@ -300,7 +356,7 @@ private:
         settings.timeout = std::chrono::milliseconds(config_.check.timeout_ms) * 3;
         arxiv_ = std::make_unique<ArxivClient>(io_, transport_, settings);
         std::vector<std::string> ids;
-        for (std::size_t i : targets) ids.push_back(info_of(i).id);
+        for (std::size_t i : targets) ids.emplace_back(info_of(i).id());
         out_.api.arxiv_ids = static_cast<int>(std::set<std::string>(ids.begin(), ids.end()).size());
         begin();
         arxiv_->lookup(ids, [this, targets](ArxivLookup lookup) {
@@ -312,22 +368,22 @@ private:
                     out_.api.arxiv_min_spacing_ms = gap.count();
             }
             for (std::size_t i : targets) {
-                const UrlInfo& info = info_of(i);
+                const std::string id(info_of(i).id());
                 CheckResult& r = out_.results[i];
                 r.checked_by = "arxiv_api";
                 r.method = "API";
                 r.attempts = 1;
                 r.final_url = r.url;
-                if (const auto f = lookup.found.find(info.id); f != lookup.found.end()) {
+                if (const auto f = lookup.found.find(id); f != lookup.found.end()) {
                     r.verdict = Verdict::ok;
                     r.http_status = 200;
                     out_.papers[i] = paper_meta(f->second, hooks_.venues, fetched_at_);
-                } else if (const auto m = lookup.missing.find(info.id); m != lookup.missing.end()) {
+                } else if (const auto m = lookup.missing.find(id); m != lookup.missing.end()) {
                     r.verdict = Verdict::dead;
                     r.http_status = 404;
                     r.error = fmt::format("arXiv: {}", m->second);
                 } else {
-                    const auto e = lookup.failed.find(info.id);
+                    const auto e = lookup.failed.find(id);
                     r.verdict = Verdict::error;
                     r.error = fmt::format("arXiv API: {}", e != lookup.failed.end() ? e->second : "no answer");
                 }
@@ -341,14 +397,14 @@ private:
                                            HubSettings{config_.huggingface.api_url,
                                                        std::chrono::milliseconds(config_.check.timeout_ms)});
         std::vector<HubLookupItem> items;
-        for (std::size_t i : targets) items.push_back({catalog_.targets[i].kind, info_of(i).id});
+        for (std::size_t i : targets) items.push_back({catalog_.targets[i].kind, std::string(info_of(i).id())});
         begin();
         hub_->lookup(items, [this, targets](HubLookup lookup) {
             std::size_t judged = 0;
             out_.api.huggingface_requests = lookup.requests;
             for (std::size_t i : targets) {
                 const Target& target = catalog_.targets[i];
-                const HubInfo& info = lookup.items[hub_key({target.kind, info_of(i).id})];
+                const HubInfo& info = lookup.items[hub_key({target.kind, std::string(info_of(i).id())})];
                 if (info.exists) {
                     HubMeta m;
                     m.id = info.id;
@@ -489,6 +545,9 @@ private:
     std::unique_ptr<WaybackClient> wayback_;
     RunOutcome out_;
     std::map<std::string, HostSummary> hosts_;
+    std::map<std::string, HostQueue> web_queues_;  // node-based: HostQueue addresses stay valid
+    std::deque<HostQueue*> starved_;
+    std::size_t web_running_ = 0;
     std::size_t pending_ = 0, done_ = 0, total_ = 0;
     bool wayback_started_ = false;
 };

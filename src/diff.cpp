@@ -228,7 +228,11 @@ Diff diff_snapshots(const Snapshot* old, const Snapshot& now, const DiffPolicy& 
 }
 
 std::string diff_to_json(const Diff& d) {
-    JsonWriter w;
+    return collect_text([&](TextSink& out) { write_diff_json(d, out); });
+}
+
+void write_diff_json(const Diff& d, TextSink& out) {
+    JsonWriter w(out);
     w.begin_object();
     w.field("first_run", d.first_run).field("different_list", d.different_list);
     w.field("old_generated_at", d.old_generated_at).field("new_generated_at", d.new_generated_at);
@@ -246,7 +250,7 @@ std::string diff_to_json(const Diff& d) {
     }
     w.end_array();
     w.end_object();
-    return w.take();
+    w.finish();
 }
 
 // ---------------------------------------------------------------- Markdown

@@ -41,6 +41,18 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+void JsonWriter::spill() {
+    if (sink_ == nullptr || out_.size() < text_chunk_bytes) return;
+    sink_->write(out_);
+    out_.clear();
+}
+
+void JsonWriter::finish() {
+    if (sink_ == nullptr) return;
+    sink_->write(out_);
+    out_.clear();
+}
+
 void JsonWriter::newline() {
     if (!pretty_) return;
     out_ += '\n';
@@ -48,6 +60,7 @@ void JsonWriter::newline() {
 }
 
 void JsonWriter::before_value() {
+    spill();
     if (after_key_) {
         after_key_ = false;
         return;

@@ -66,9 +66,9 @@ void paper_findings(const Catalog& catalog, RunOutcome& out, const VenueAliases*
         if (link.target == no_index || !out.papers[link.target]) continue;
         const PaperMeta& paper = *out.papers[link.target];
         const std::string& url = catalog.targets[link.target].url;
-        if (!link.info.version.empty() && paper.latest_version > std::stoi(link.info.version)) {
+        if (!link.info.version().empty() && paper.latest_version > std::stoi(std::string(link.info.version()))) {
             c.add("arxiv_newer_version", "info",
-                  fmt::format("the link pins arXiv:{}v{}; v{} is the latest", paper.id, link.info.version,
+                  fmt::format("the link pins arXiv:{}v{}; v{} is the latest", paper.id, link.info.version(),
                               paper.latest_version),
                   link, url);
         }
@@ -105,7 +105,7 @@ void repo_findings(const Catalog& catalog, RunOutcome& out, const MetadataPolicy
         const RepoMeta& repo = *out.repos[t];
         const Target& target = catalog.targets[t];
         const Link& first = catalog.links[target.occurrences.front()];
-        const std::string listed = first.info.id;
+        const std::string listed(first.info.id());
         if (repo.archived)
             c.add("archived_repo", "warning", fmt::format("repository {} is archived (read-only)", listed), first,
                   target.url);

@@ -94,18 +94,18 @@ std::string catalog_to_json(const Catalog& c) {
         const Link& l = c.links[i];
         w.begin_object();
         w.field("index", i);
-        w.field("url", mask_credentials(l.info.url.empty() ? l.raw : l.info.url));
-        if (l.raw != l.info.url) w.field("raw", mask_credentials(l.raw));
-        if (l.info.has_fragment) w.field("fragment", l.info.fragment);
+        w.field("url", mask_credentials(l.info.url().empty() ? std::string_view(l.raw) : l.info.url()));
+        if (l.raw != l.info.url()) w.field("raw", mask_credentials(l.raw));
+        if (l.info.has_fragment()) w.field("fragment", l.info.fragment());
         w.field("text", l.text).field("line", l.line).field("column", l.column);
-        w.field("role", to_string(l.role)).field("kind", to_string(l.info.kind)).field("syntax", to_string(l.syntax));
-        write_link_identity(w, l.info);
+        w.field("role", to_string(l.role)).field("kind", to_string(l.info.kind())).field("syntax", to_string(l.syntax));
+        write_link_identity(w, l.info.unpack());
         if (!l.column_name.empty()) w.field("table_column", l.column_name);
         w.key("entry");
         if (l.entry == no_index) w.null(); else w.value(l.entry);
         w.key("target");
         if (l.target == no_index) w.null(); else w.value(l.target);
-        if (!l.info.problem.empty()) w.field("problem", l.info.problem);
+        if (!l.info.problem().empty()) w.field("problem", l.info.problem());
         w.end_object();
     }
     w.end_array();
@@ -153,8 +153,8 @@ std::string catalog_to_text(const Catalog& c) {
                            venue.empty() ? "-" : venue);
         for (std::size_t li : e.links) {
             const Link& l = c.links[li];
-            out += fmt::format("        {:<8} {:<18} {}\n", to_string(l.role), to_string(l.info.kind),
-                               mask_credentials(l.info.url.empty() ? l.raw : l.info.url));
+            out += fmt::format("        {:<8} {:<18} {}\n", to_string(l.role), to_string(l.info.kind()),
+                               mask_credentials(l.info.url().empty() ? std::string_view(l.raw) : l.info.url()));
         }
     }
     if (!c.findings.empty()) {

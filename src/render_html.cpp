@@ -50,6 +50,26 @@ bool is_linkable_url(std::string_view url) {
 
 namespace {
 
+// The page is built in a buffer that goes to the sink whenever it grows large, so the
+// all-entries table of a big list (about 600 bytes a row) is never held whole.
+class Page {
+public:
+    explicit Page(TextSink& sink) : sink_(sink) {}
+    std::string text;
+    void spill() {
+        if (text.size() < text_chunk_bytes) return;
+        sink_.write(text);
+        text.clear();
+    }
+    void finish() {
+        sink_.write(text);
+        text.clear();
+    }
+
+private:
+    TextSink& sink_;
+};
+
 // Same order as diff.md, so the page and the issue read alike.
 const std::span<const ChangeKind> display_order = change_kinds_in_report_order();
 
@@ -346,7 +366,8 @@ void render_header(std::string& out, const Snapshot& s, const Diff& d) {
     out += "</header>\n";
 }
 
-void render_diff(std::string& out, const Diff& d) {
+void render_diff(Page& page, const Diff& d) {
+    std::string& out = page.text;
     out += "<section id=\"changes\">\n<h2>What changed</h2>\n";
     if (d.first_run)
         out += "<p class=\"note\">First run: the baseline is recorded; below is the current state.</p>\n";
@@ -373,6 +394,7 @@ void render_diff(std::string& out, const Diff& d) {
                            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                            html_escape(c.entry), html_escape(c.section), url_link(c.url), what,
                            html_escape(day(c.since)), text_with_link(c.fix));
+            page.spill();
         }
         out += "</tbody>\n</table>\n";
         if (fold) out += "</details>\n";
@@ -491,7 +513,8 @@ std::string role_in_row(const TargetRecord& t, const EntryRecord& e) {
     return t.occurrences.empty() ? "other" : t.occurrences.front().role;
 }
 
-void render_entries(std::string& out, const Snapshot& s) {
+void render_entries(Page& page, const Snapshot& s) {
+    std::string& out = page.text;
     std::unordered_map<std::string_view, const TargetRecord*> by_url;
     for (const auto& t : s.targets) by_url.emplace(t.url, &t);
     std::unordered_map<std::string_view, std::vector<const FindingRecord*>> venue_findings;
@@ -545,11 +568,13 @@ void render_entries(std::string& out, const Snapshot& s) {
                        "<td class=\"num\" data-sort=\"{}\">{}</td><td>{}</td></tr>\n",
                        e.line, html_escape(e.section), html_escape(e.abbreviation), html_escape(e.title), e.year,
                        html_escape(e.venue), venue, venue_notes, paper, code, stars_key, stars, commit);
+        page.spill();
     }
     out += "</tbody>\n</table>\n</section>\n";
 }
 
-void render_findings(std::string& out, const Snapshot& s) {
+void render_findings(Page& page, const Snapshot& s) {
+    std::string& out = page.text;
     if (s.findings.empty()) return;
     fmt::format_to(std::back_inserter(out),
                    "<section id=\"findings\">\n<details><summary>All findings ({})</summary>\n<table>\n"
@@ -563,11 +588,13 @@ void render_findings(std::string& out, const Snapshot& s) {
                        "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                        f.line, html_escape(f.severity), html_escape(f.kind), html_escape(f.entry), message,
                        url_link(f.url));
+        page.spill();
     }
     out += "</tbody>\n</table>\n</details>\n</section>\n";
 }
 
-void render_hosts(std::string& out, const Snapshot& s) {
+void render_hosts(Page& page, const Snapshot& s) {
+    std::string& out = page.text;
     if (s.hosts.empty()) return;
     fmt::format_to(std::back_inserter(out),
                    "<section id=\"hosts\">\n<details><summary>Hosts ({})</summary>\n<table>\n"
@@ -575,20 +602,26 @@ void render_hosts(std::string& out, const Snapshot& s) {
                    "<th class=\"num\">Rate limited</th><th class=\"num\">Slowest</th>"
                    "<th class=\"num\">Connection failures</th></tr></thead>\n<tbody>\n",
                    s.hosts.size());
-    for (const auto& h : s.hosts)
+    for (const auto& h : s.hosts) {
         fmt::format_to(std::back_inserter(out),
                        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                        "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                        html_escape(h.host), h.targets, h.requests, h.rate_limited,
                        html_escape(format_duration(h.slowest.count())), h.connection_failures);
+        page.spill();
+    }
     out += "</tbody>\n</table>\n</details>\n</section>\n";
 }
 
 }  // namespace
 
 std::string render_html(const Snapshot& s, const Diff& d) {
-    std::string out;
-    out.reserve(4096 + s.entries.size() * 600 + d.changes.size() * 300);
+    return collect_text([&](TextSink& out) { write_html(s, d, out); });
+}
+
+void write_html(const Snapshot& s, const Diff& d, TextSink& sink) {
+    Page page(sink);
+    std::string& out = page.text;
     const std::string source = s.list_source.empty() ? d.list_source : s.list_source;
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     // Defence in depth: even markup that slipped through escaping could load nothing and
@@ -603,17 +636,17 @@ std::string render_html(const Snapshot& s, const Diff& d) {
                    html_escape(mask_credentials(source)), style_sheet);
     render_header(out, s, d);
     out += "<main>\n";
-    render_diff(out, d);
+    render_diff(page, d);
     render_cards(out, s);
     render_trend(out, s);
-    render_entries(out, s);
-    render_findings(out, s);
-    render_hosts(out, s);
+    render_entries(page, s);
+    render_findings(page, s);
+    render_hosts(page, s);
     out += "</main>\n";
     fmt::format_to(std::back_inserter(out), "<footer>{} \u00B7 list sha256 {}</footer>\n",
                    html_escape(s.tool.empty() ? "awesome-health" : s.tool), html_escape(s.list_sha256));
     fmt::format_to(std::back_inserter(out), "<script>{}</script>\n</body>\n</html>\n", script_text);
-    return out;
+    page.finish();
 }
 
 }  // namespace ah

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -49,6 +51,12 @@ bool confirms_at_once(const CheckResult& r, const std::vector<std::string>& rule
     return false;
 }
 
+// Frees a vector's storage now, not when its owner dies.
+template <typename T>
+void release(std::vector<T>& v) {
+    std::vector<T>().swap(v);
+}
+
 template <typename T>
 void keep_last(std::vector<T>& v, int n) {
     if (n > 0 && v.size() > static_cast<std::size_t>(n)) v.erase(v.begin(), v.end() - n);
@@ -56,54 +64,92 @@ void keep_last(std::vector<T>& v, int n) {
 
 }  // namespace
 
-Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const Snapshot* previous,
-                        const HistoryPolicy& policy, const SnapshotInputs& inputs) {
+Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* previous, const HistoryPolicy& policy,
+                        const SnapshotInputs& inputs) {
     Snapshot s;
     s.tool = std::string("awesome-health ") + AH_VERSION;
     s.generated_at = inputs.generated_at;
     s.duration_ms = outcome.elapsed.count();
     s.list_source = inputs.list_source;
-    s.list_sha256 = sha256_hex(inputs.list_text);
+    s.list_sha256 = inputs.list_sha256;
     s.config_digest = inputs.config_digest;
     s.requests = outcome.requests;
     s.retries = outcome.retries;
     s.rate_limited = outcome.rate_limited;
-    s.hosts = outcome.hosts;
+    s.hosts = std::move(outcome.hosts);
 
-    for (const Entry& e : catalog.entries) {
-        EntryRecord r{e.section(), e.abbreviation, e.title, e.publication.venue, e.publication.year, e.line, {}};
+    // The previous run's targets by URL (a linear search per target would be quadratic).
+    std::unordered_map<std::string_view, const TargetRecord*> before_by_url;
+    if (previous) {
+        before_by_url.reserve(previous->targets.size());
+        for (const auto& t : previous->targets) before_by_url.emplace(t.url, &t);
+    }
+
+    // Strings move from the Catalog and the outcome into the snapshot, and each part of
+    // them is released once used, in an order that never holds the three in full: entries
+    // and occurrences first (they need the Catalog's links), then the Catalog goes, then
+    // the targets take the results.
+    s.entries.reserve(catalog.entries.size());
+    for (Entry& e : catalog.entries) {
+        EntryRecord r{e.section(), e.abbreviation, e.title, std::move(e.publication.venue), e.publication.year, e.line, {}};
+        r.urls.reserve(e.links.size());
         for (std::size_t li : e.links) {
             const Link& l = catalog.links[li];
             if (l.target != no_index) r.urls.push_back(catalog.targets[l.target].url);
         }
         s.entries.push_back(std::move(r));
+        // Occurrences and findings below still name the entry (display_name, section).
+        release(e.cells);
+        release(e.links);
+        e.publication = Publication{};
     }
-
+    std::vector<std::vector<Occurrence>> occurrences(catalog.targets.size());
     for (std::size_t i = 0; i < catalog.targets.size(); ++i) {
-        const Target& target = catalog.targets[i];
-        TargetRecord t;
-        t.url = target.url;
-        t.kind = std::string(to_string(target.kind));
-        t.result = outcome.results[i];
-        if (t.result.url != target.url) t.checked_url = t.result.url;
-        t.remapped_by = outcome.remapped_by[i];
-        for (std::size_t li : target.occurrences) {
+        occurrences[i].reserve(catalog.targets[i].occurrences.size());
+        for (std::size_t li : catalog.targets[i].occurrences) {
             const Link& l = catalog.links[li];
             Occurrence o{l.line, l.column, std::string(to_string(l.role)), "", ""};
             if (l.entry != no_index) {
                 o.entry = catalog.entries[l.entry].display_name();
                 o.section = catalog.entries[l.entry].section();
             }
-            t.occurrences.push_back(std::move(o));
+            occurrences[i].push_back(std::move(o));
         }
+        release(catalog.targets[i].occurrences);
+    }
+    s.findings.reserve(catalog.findings.size() + outcome.findings.size());
+    for (Finding& f : catalog.findings) {
+        FindingRecord r{std::string(to_string(f.kind)), std::string(to_string(f.severity)), std::move(f.message), f.line,
+                        std::move(f.url), f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
+        s.findings.push_back(std::move(r));
+    }
+    std::move(outcome.findings.begin(), outcome.findings.end(), std::back_inserter(s.findings));
+    release(catalog.findings);
+    release(catalog.links);
+    release(catalog.entries);
+    release(catalog.headings);
+
+    s.targets.reserve(catalog.targets.size());
+    for (std::size_t i = 0; i < catalog.targets.size(); ++i) {
+        Target& target = catalog.targets[i];
+        TargetRecord t;
+        t.url = std::move(target.url);
+        t.kind = std::string(to_string(target.kind));
+        t.result = std::move(outcome.results[i]);
+        if (t.result.url != t.url) t.checked_url = std::move(t.result.url);
+        // Both only repeat url and checked_url (see TargetRecord::result).
+        std::string().swap(t.result.url);
+        std::string().swap(t.result.listed_url);
+        t.remapped_by = std::move(outcome.remapped_by[i]);
+        t.occurrences = std::move(occurrences[i]);
         if (i < outcome.repos.size()) {
-            t.repo = outcome.repos[i];
-            t.paper = outcome.papers[i];
-            t.hub = outcome.hubs[i];
-            t.archive_url = outcome.archive_urls[i];
+            t.repo = std::move(outcome.repos[i]);
+            t.paper = std::move(outcome.papers[i]);
+            t.hub = std::move(outcome.hubs[i]);
+            t.archive_url = std::move(outcome.archive_urls[i]);
         }
-        const TargetRecord* before = previous ? previous->find_target(t.url) : nullptr;
-        if (before) {
+        const auto found = before_by_url.find(t.url);
+        if (const TargetRecord* before = found == before_by_url.end() ? nullptr : found->second) {
             t.history = before->history;
             t.consecutive_failures = before->consecutive_failures;
             t.first_failed_at = before->first_failed_at;
@@ -122,17 +168,17 @@ Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const
                       (t.consecutive_failures >= policy.confirm_after || confirms_at_once(t.result, policy.confirm_at_once));
         s.targets.push_back(std::move(t));
     }
-
-    for (const Finding& f : catalog.findings) {
-        FindingRecord r{std::string(to_string(f.kind)), std::string(to_string(f.severity)), f.message, f.line,
-                        f.url, f.entry != no_index ? catalog.entries[f.entry].display_name() : "", ""};
-        s.findings.push_back(std::move(r));
-    }
-
-    s.findings.insert(s.findings.end(), outcome.findings.begin(), outcome.findings.end());
-    s.suggestions = outcome.suggestions;
+    release(occurrences);
+    release(outcome.results);
+    release(outcome.remapped_by);
+    release(outcome.repos);
+    release(outcome.papers);
+    release(outcome.hubs);
+    release(outcome.archive_urls);
+    release(catalog.targets);
+    s.suggestions = std::move(outcome.suggestions);
     s.api = outcome.api;
-    s.warnings = outcome.warnings;
+    s.warnings = std::move(outcome.warnings);
 
     if (previous) s.runs = previous->runs;
     RunPoint point{inputs.generated_at, 0, 0, 0, 0, 0, 0};
@@ -200,7 +246,11 @@ void write_hub(JsonWriter& w, const HubMeta& m) {
 }  // namespace
 
 std::string snapshot_to_json(const Snapshot& s) {
-    JsonWriter w;
+    return collect_text([&](TextSink& out) { write_snapshot_json(s, out); });
+}
+
+void write_snapshot_json(const Snapshot& s, TextSink& out) {
+    JsonWriter w(out);
     w.begin_object();
     w.field("schema_version", s.schema_version).field("tool", s.tool).field("generated_at", s.generated_at);
     w.field("duration_ms", s.duration_ms);
@@ -300,7 +350,7 @@ std::string snapshot_to_json(const Snapshot& s) {
     }
     w.end_array();
     w.end_object();
-    return w.take();
+    w.finish();
 }
 
 // ---------------------------------------------------------------- loading
@@ -432,8 +482,6 @@ Result<Snapshot> parse_snapshot(std::string_view json, const std::string& name) 
         bool known = true;
         t.result.verdict = verdict_from(rd.str(e, "verdict", "targets[]"), known);
         if (!known) return fail(fmt::format("not a valid snapshot: unknown verdict for {}", t.url));
-        t.result.url = t.checked_url.empty() ? t.url : t.checked_url;
-        t.result.listed_url = t.url;
         t.result.checked_by = rd.str(e, "checked_by", "targets[]");
         t.result.http_status = rd.num(e, "http_status", "targets[]");
         t.result.final_url = rd.str(e, "final_url", "targets[]");

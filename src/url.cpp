@@ -305,6 +305,35 @@ UrlInfo classify_url(std::string_view written) {
     return info;
 }
 
+PackedUrl::PackedUrl(const UrlInfo& info)
+    : kind_(info.kind), has_fragment_(info.has_fragment), has_credentials_(info.has_credentials) {
+    const std::string* fields[parts] = {&info.url, &info.fragment, &info.scheme,  &info.host,
+                                        &info.id,  &info.version,  &info.subpath, &info.problem};
+    std::size_t size = 0;
+    for (const std::string* f : fields) size += f->size();
+    text_.reserve(size);
+    for (std::size_t i = 0; i < parts; ++i) {
+        text_ += *fields[i];
+        ends_[i] = static_cast<std::uint32_t>(text_.size());
+    }
+}
+
+UrlInfo PackedUrl::unpack() const {
+    UrlInfo info;
+    info.kind = kind_;
+    info.url = url();
+    info.fragment = fragment();
+    info.has_fragment = has_fragment_;
+    info.scheme = scheme();
+    info.host = host();
+    info.id = id();
+    info.version = version();
+    info.subpath = subpath();
+    info.problem = problem();
+    info.has_credentials = has_credentials_;
+    return info;
+}
+
 std::string mask_credentials(std::string_view url) {
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) return std::string(url);

@@ -100,10 +100,38 @@ struct WebChecker::Job {
     const HostOverride* host = nullptr;
 };
 
-struct WebChecker::SharedRequest {
-    bool finished = false;
-    HttpResponse response;
-    std::vector<std::function<void(const HttpResponse&)>> waiters;
+// What on_response reads of a finished first attempt, for later identical requests: the
+// status and transport error inline, and only when there is any, the Location, curl's
+// message and the headers that matter (retry-after, cf-mitigated). No body, no other
+// headers: a run keeps one of these for every distinct URL it requested.
+struct WebChecker::Answer {
+    struct Details {
+        std::string redirect_url;
+        std::string error_message;
+        HeaderList headers;
+    };
+    long status = 0;
+    TransportError error = TransportError::none;
+    std::unique_ptr<Details> details;
+
+    explicit Answer(const HttpResponse& r) : status(r.status), error(r.error) {
+        Details d{r.redirect_url, r.error_message, {}};
+        for (const auto& [name, value] : r.headers)
+            if (name == "retry-after" || name == "cf-mitigated") d.headers.emplace_back(name, value);
+        if (!d.redirect_url.empty() || !d.error_message.empty() || !d.headers.empty())
+            details = std::make_unique<Details>(std::move(d));
+    }
+    HttpResponse recall() const {
+        HttpResponse r;
+        r.status = status;
+        r.error = error;
+        if (details) {
+            r.redirect_url = details->redirect_url;
+            r.error_message = details->error_message;
+            r.headers = details->headers;
+        }
+        return r;
+    }
 };
 
 WebChecker::WebChecker(boost::asio::io_context& io, net::PoliteClient& client, CheckSettings settings)
@@ -132,29 +160,25 @@ void WebChecker::request(HttpRequest req, bool may_share, std::function<void(con
         client_.submit(std::move(req), [done = std::move(done)](HttpResponse r) { done(r); });
         return;
     }
-    const std::string key = fmt::format("{} {}", to_string(req.method), req.url);
-    auto [it, inserted] = shared_.try_emplace(key);
-    if (!inserted) {
+    std::string key = fmt::format("{} {}", to_string(req.method), req.url);
+    if (const auto answered = answered_.find(key); answered != answered_.end()) {
         ++shared_requests_;
-        auto shared = it->second;
-        if (shared->finished) {
-            boost::asio::post(io_, [shared, done = std::move(done), alive = std::weak_ptr<bool>(alive_)] {
-                if (!alive.expired()) done(shared->response);
-            });
-        } else {
-            shared->waiters.push_back(std::move(done));
-        }
+        boost::asio::post(io_, [this, key = std::move(key), done = std::move(done), alive = std::weak_ptr<bool>(alive_)] {
+            if (!alive.expired()) done(answered_.at(key).recall());
+        });
         return;
     }
-    auto shared = std::make_shared<SharedRequest>();
-    it->second = shared;
-    shared->waiters.push_back(std::move(done));
-    client_.submit(std::move(req), [shared](HttpResponse r) {
-        shared->finished = true;
-        shared->response = std::move(r);
-        auto waiters = std::move(shared->waiters);
-        shared->waiters.clear();
-        for (auto& w : waiters) w(shared->response);
+    auto [waiting, first] = in_flight_.try_emplace(key);
+    waiting->second.push_back(std::move(done));
+    if (!first) {
+        ++shared_requests_;
+        return;
+    }
+    client_.submit(std::move(req), [this, key = std::move(key), alive = std::weak_ptr<bool>(alive_)](HttpResponse r) {
+        if (alive.expired()) return;
+        answered_.emplace(key, Answer(r));
+        const auto node = in_flight_.extract(key);
+        for (const auto& w : node.mapped()) w(r);
     });
 }
 

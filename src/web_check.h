@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ah/config.h"
@@ -55,7 +56,8 @@ public:
 
 private:
     struct Job;
-    struct SharedRequest;
+    struct Answer;
+    using Waiter = std::function<void(const HttpResponse&)>;
 
     void send(const std::shared_ptr<Job>& job);
     void on_response(const std::shared_ptr<Job>& job, const HttpResponse& response);
@@ -69,8 +71,10 @@ private:
     Backoff backoff_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     // First attempts by "METHOD url": a URL reached by several redirect chains is
-    // requested once per run.
-    std::map<std::string, std::shared_ptr<SharedRequest>> shared_;
+    // requested once per run. One answer is kept per distinct URL of the run, so it is
+    // kept small (see Answer); requests still on their way collect their waiters.
+    std::unordered_map<std::string, Answer> answered_;
+    std::unordered_map<std::string, std::vector<Waiter>> in_flight_;
     std::size_t shared_requests_ = 0;
 };
 

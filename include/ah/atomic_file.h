@@ -2,13 +2,23 @@
 // A crash at any moment leaves either the old file or the new one, never a torn one.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ah/result.h"
+#include "ah/text_sink.h"
 
 namespace ah {
+
+using TextProducer = std::function<void(TextSink&)>;
+
+// Writes the content the callback produces straight into the temp file (buffered, in
+// chunks), then replaces `path`. Nothing of the new file is kept in memory. When anything
+// fails (creating, writing, syncing, renaming) the temp file is removed, `path` is left as
+// it was, and the first failure is returned.
+Status write_file_atomically(const std::string& path, const TextProducer& produce);
 
 Status write_file_atomically(const std::string& path, std::string_view content);
 
@@ -23,6 +33,7 @@ public:
     AtomicFileSet(const AtomicFileSet&) = delete;
     AtomicFileSet& operator=(const AtomicFileSet&) = delete;
 
+    Status stage(const std::string& path, const TextProducer& produce);
     Status stage(const std::string& path, std::string_view content);
     Status commit();
 

@@ -31,7 +31,7 @@ struct Link {
     int column = 0;
     LinkRole role = LinkRole::other;
     LinkSyntax syntax = LinkSyntax::inline_link;
-    UrlInfo info;
+    PackedUrl info;  // classify_url(raw), packed
     std::string column_name;       // table column header, empty outside tables
     std::size_t entry = no_index;  // the table row it belongs to
     std::size_t target = no_index; // index into Catalog::targets; none for anchors/empty/malformed

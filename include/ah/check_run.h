@@ -11,6 +11,7 @@
 #include "ah/catalog.h"
 #include "ah/config.h"
 #include "ah/github.h"
+#include "ah/heap_optional.h"
 #include "ah/metadata.h"
 #include "ah/venue.h"
 #include "ah/verdict.h"
@@ -31,9 +32,9 @@ struct RunOutcome {
     std::vector<CheckResult> results;  // one per Catalog target, same order
     std::vector<std::string> remapped_by;  // per target: the remap pattern applied, or ""
     // Per target (same order), what the APIs said; empty where they were not asked.
-    std::vector<std::optional<RepoMeta>> repos;
-    std::vector<std::optional<PaperMeta>> papers;
-    std::vector<std::optional<HubMeta>> hubs;
+    std::vector<HeapOptional<RepoMeta>> repos;
+    std::vector<HeapOptional<PaperMeta>> papers;
+    std::vector<HeapOptional<HubMeta>> hubs;
     std::vector<std::string> archive_urls;  // closest Wayback copy of dead links
     std::vector<FindingRecord> findings;    // metadata findings (see metadata_findings.h)
     std::vector<Suggestion> suggestions;

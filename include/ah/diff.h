@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ah/snapshot.h"
+#include "ah/text_sink.h"
 
 namespace ah {
 
@@ -66,6 +67,7 @@ struct DiffPolicy {
 Diff diff_snapshots(const Snapshot* old, const Snapshot& now, const DiffPolicy& policy);
 
 std::string diff_to_json(const Diff& diff);
+void write_diff_json(const Diff& diff, TextSink& out);
 
 inline constexpr std::size_t github_body_limit = 65536;
 // GitHub-flavoured Markdown for the tracking issue: a summary line, then one table per

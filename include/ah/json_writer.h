@@ -6,11 +6,16 @@
 #include <string_view>
 #include <vector>
 
+#include "ah/text_sink.h"
+
 namespace ah {
 
 class JsonWriter {
 public:
+    // Builds the document in memory (str(), take()).
     explicit JsonWriter(bool pretty = true) : pretty_(pretty) {}
+    // Hands the document to `sink` in chunks as it is written; finish() sends the rest.
+    explicit JsonWriter(TextSink& sink, bool pretty = true) : pretty_(pretty), sink_(&sink) {}
 
     JsonWriter& begin_object();
     JsonWriter& end_object();
@@ -37,13 +42,17 @@ public:
 
     const std::string& str() const { return out_; }
     std::string take() { return std::move(out_); }
+    // With a sink: sends what is still buffered.
+    void finish();
 
 private:
     void before_value();
     void newline();
+    void spill();  // with a sink, once the buffer is large
 
     std::string out_;
     bool pretty_;
+    TextSink* sink_ = nullptr;
     // One frame per open container: whether it has members yet.
     std::vector<bool> has_items_;
     bool after_key_ = false;

@@ -7,6 +7,7 @@
 
 #include "ah/diff.h"
 #include "ah/snapshot.h"
+#include "ah/text_sink.h"
 
 namespace ah {
 
@@ -18,6 +19,8 @@ namespace ah {
 // It marks <body data-js-ok="1"> when it ran, data-js-error="..." when it failed.
 // Deterministic: no clock is read, so the same inputs give the same bytes.
 std::string render_html(const Snapshot& snapshot, const Diff& diff);
+// The same page, handed to `out` in pieces (about 600 bytes per entry).
+void write_html(const Snapshot& snapshot, const Diff& diff, TextSink& out);
 
 // Untrusted text made safe for HTML text and quoted attribute values: & < > " ' are
 // escaped, control characters other than tab and newline become spaces.

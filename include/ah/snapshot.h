@@ -10,8 +10,10 @@
 
 #include "ah/catalog.h"
 #include "ah/check_run.h"
+#include "ah/heap_optional.h"
 #include "ah/metadata.h"
 #include "ah/result.h"
+#include "ah/text_sink.h"
 #include "ah/verdict.h"
 
 namespace ah {
@@ -38,16 +40,17 @@ struct TargetRecord {
     std::string kind;
     std::string checked_url;  // when remapped
     std::string remapped_by;
-    CheckResult result;       // this run's verdict and evidence
+    CheckResult result;       // this run's verdict and evidence; its url and listed_url are
+                              // left empty (url and checked_url say them once)
     std::vector<Occurrence> occurrences;
     std::vector<HistoryPoint> history;  // oldest first, this run last
     std::string first_failed_at;        // start of the current run of failures
     int consecutive_failures = 0;
     bool confirmed = false;             // a failure that passed confirm_after (or confirms at once)
     std::string archive_url;            // closest Wayback copy, for dead links
-    std::optional<RepoMeta> repo;
-    std::optional<PaperMeta> paper;
-    std::optional<HubMeta> hub;
+    HeapOptional<RepoMeta> repo;
+    HeapOptional<PaperMeta> paper;
+    HeapOptional<HubMeta> hub;
 };
 
 struct EntryRecord {
@@ -92,16 +95,21 @@ struct HistoryPolicy {
 
 struct SnapshotInputs {
     std::string list_source;
-    std::string list_text;  // for the sha256
+    std::string list_sha256;  // sha256_hex of the list text
     std::string config_digest;
     std::string generated_at;
 };
 
 // The new snapshot: this run's results, with history carried over from `previous` by URL.
-Snapshot build_snapshot(const Catalog& catalog, const RunOutcome& outcome, const Snapshot* previous,
-                        const HistoryPolicy& policy, const SnapshotInputs& inputs);
+// Takes the Catalog and the outcome apart (pass them with std::move when they are no
+// longer needed): their strings move into the snapshot and their storage is released as
+// it is used, so a big list is never held three times over.
+Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* previous, const HistoryPolicy& policy,
+                        const SnapshotInputs& inputs);
 
 std::string snapshot_to_json(const Snapshot& snapshot);
+// The same document, handed to `out` in pieces (health.json is about 1 KB per target).
+void write_snapshot_json(const Snapshot& snapshot, TextSink& out);
 
 // Reads a snapshot strictly: a missing file is Result error kind input with
 // where.file set and message "no such file"; corrupt, truncated or newer-schema files are

@@ -1,6 +1,8 @@
 // URL normalization and classification: what a link points at (GitHub repo, arXiv paper, ...).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,41 @@ struct UrlInfo {
     std::string subpath;    // GitHub deep path after owner/repo ("tree/main/TOV_v1")
     std::string problem;    // why it is malformed
     bool has_credentials = false;
+};
+
+// A UrlInfo packed for storage, one per link of a Catalog: the eight parts back to back in
+// one string, the kind and the flags beside it (72 bytes instead of UrlInfo's 280; on a list
+// of 100,000 links that is 20 MB).
+class PackedUrl {
+public:
+    PackedUrl() = default;
+    explicit PackedUrl(const UrlInfo& info);
+
+    LinkKind kind() const { return kind_; }
+    bool has_fragment() const { return has_fragment_; }
+    bool has_credentials() const { return has_credentials_; }
+    std::string_view url() const { return part(0); }
+    std::string_view fragment() const { return part(1); }
+    std::string_view scheme() const { return part(2); }
+    std::string_view host() const { return part(3); }
+    std::string_view id() const { return part(4); }
+    std::string_view version() const { return part(5); }
+    std::string_view subpath() const { return part(6); }
+    std::string_view problem() const { return part(7); }
+    UrlInfo unpack() const;
+
+private:
+    static constexpr std::size_t parts = 8;
+    std::string_view part(std::size_t i) const {
+        const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+        return std::string_view(text_).substr(begin, ends_[i] - begin);
+    }
+
+    std::string text_;
+    std::array<std::uint32_t, parts> ends_{};
+    LinkKind kind_ = LinkKind::malformed;
+    bool has_fragment_ = false;
+    bool has_credentials_ = false;
 };
 
 // Parses, normalizes (scheme and host lower-cased, default port dropped, fragment

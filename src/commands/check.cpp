@@ -76,12 +76,16 @@ std::string config_digest(const Config& config, const GlobalOptions& global) {
 Status write_reports(const std::string& dir, const Snapshot& snapshot, const Diff& diff) {
     // All four are written and flushed before any is replaced: a full disk or a read-only
     // directory leaves every old report as it was. health.json is renamed last: it is the
-    // baseline, and the others are derived from it.
+    // baseline, and the others are derived from it. The large ones stream straight into
+    // their files (index.html ~600 bytes per entry, health.json ~1 KB per target); diff.md
+    // is capped at GitHub's 65,536 characters.
     AtomicFileSet reports;
-    if (auto s = reports.stage(dir + "/diff.json", diff_to_json(diff)); !s) return s;
+    if (auto s = reports.stage(dir + "/diff.json", [&](TextSink& out) { write_diff_json(diff, out); }); !s) return s;
     if (auto s = reports.stage(dir + "/diff.md", diff_to_markdown(diff)); !s) return s;
-    if (auto s = reports.stage(dir + "/index.html", render_html(snapshot, diff)); !s) return s;
-    if (auto s = reports.stage(dir + "/health.json", snapshot_to_json(snapshot)); !s) return s;
+    if (auto s = reports.stage(dir + "/index.html", [&](TextSink& out) { write_html(snapshot, diff, out); }); !s)
+        return s;
+    if (auto s = reports.stage(dir + "/health.json", [&](TextSink& out) { write_snapshot_json(snapshot, out); }); !s)
+        return s;
     return reports.commit();
 }
 
@@ -108,7 +112,10 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
         print_error(text.error());
         return text.error().kind == ErrorKind::network ? exit_network : exit_usage;
     }
-    const Catalog catalog = extract_catalog(*text, source);
+    // The list text is not kept: the Catalog has everything the run needs from it.
+    const std::string list_sha256 = sha256_hex(*text);
+    Catalog catalog = extract_catalog(*text, source);
+    std::string().swap(text.value());
     RunHooks hooks;
     hooks.progress = options.quiet ? nullptr : stderr;
     if (previous->has_value()) {
@@ -135,7 +142,7 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
         }
     }
     hooks.now = started_at;
-    const RunOutcome outcome = run_checks(catalog, *config, hooks);
+    RunOutcome outcome = run_checks(catalog, *config, hooks);
     if (outcome.network_unavailable) {
         std::fprintf(stderr, "awesome-health: network unavailable: %s; no report written, history unchanged\n",
                      outcome.outage_reason.c_str());
@@ -147,8 +154,9 @@ int run_check(const GlobalOptions& global, const CheckOptions& options) {
         std::fprintf(stderr, "awesome-health: warning: the previous report was of %s; comparing by URL\n",
                      before->list_source.c_str());
     const HistoryPolicy history{config->history.confirm_after, config->history.confirm_at_once, config->history.keep_runs};
-    const Snapshot snapshot = build_snapshot(catalog, outcome, before, history,
-                                             {source, *text, config_digest(*config, global), iso8601_utc(started_at)});
+    // The Catalog and the outcome end here: their strings move into the snapshot.
+    const Snapshot snapshot = build_snapshot(std::move(catalog), std::move(outcome), before, history,
+                                             {source, list_sha256, config_digest(*config, global), iso8601_utc(started_at)});
     const DiffPolicy diff_policy{config->history.confirm_after, config->reports.stars_change_percent,
                                  config->reports.stars_change_min};
     const Diff diff = diff_snapshots(before, snapshot, diff_policy);

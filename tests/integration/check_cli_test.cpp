@@ -75,8 +75,8 @@ TEST_CASE("check on the real list against the fixture server and fake APIs", "[c
     REQUIRE(text.ok());
     const Catalog catalog = extract_catalog(*text, list_path);
     for (const auto& link : catalog.links)
-        if (link.info.kind == LinkKind::arxiv && link.role == LinkRole::paper && link.entry != no_index)
-            arxiv.papers[link.info.id].title = catalog.entries[link.entry].title;
+        if (link.info.kind() == LinkKind::arxiv && link.role == LinkRole::paper && link.entry != no_index)
+            arxiv.papers[std::string(link.info.id())].title = catalog.entries[link.entry].title;
     arxiv.papers["2304.05215"].journal_ref = "IEEE Transactions on Geoscience and Remote Sensing, vol. 62, 2024";  // BFM: Arxiv2023
     arxiv.papers["2403.15356"].title = "Protein folding with large language models";                          // DOFA: wrong paper?
     arxiv.papers["2311.15153"].version = 5;                                                                  // list pins v4

@@ -5,6 +5,7 @@
 // must go out verbatim, even when they contradict the body. Beast only parses requests.
 // Extra ports play TLS handshake faults, one port per TlsFault.
 #include "support/fixture_server.h"
+#include "support/close_on_exec.h"
 
 #include <algorithm>
 #include <array>
@@ -461,6 +462,7 @@ awaitable<void> accept_loop(tcp::acceptor acceptor, FixtureRegistry& registry, P
             co_await pause(10ms);
             continue;
         }
+        close_on_exec(socket.native_handle());
         registry.count_connection();
         socket.set_option(tcp::no_delay(true), error);
         const auto executor = acceptor.get_executor();
@@ -517,6 +519,7 @@ FixtureServer::Impl::Impl(FixtureServerOptions options_in)
     const tcp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
     const auto listen = [&](PortRole role) {
         tcp::acceptor acceptor(*io, loopback);
+        close_on_exec(acceptor.native_handle());
         const std::uint16_t port = acceptor.local_endpoint().port();
         asio::co_spawn(*io, accept_loop(std::move(acceptor), registry, role), report_unexpected);
         return port;

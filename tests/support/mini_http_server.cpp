@@ -1,6 +1,7 @@
 // MiniHttpServer: one Session per connection reads a request head (and body), asks the
 // handler what to do, and answers; keep-alive connections loop for the next request.
 #include "support/mini_http_server.h"
+#include "support/close_on_exec.h"
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -182,6 +183,7 @@ MiniHttpServer::MiniHttpServer(MiniHandler handler)
     : handler_(std::move(handler)),
       acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     port_ = acceptor_.local_endpoint().port();
+    ah::testing::close_on_exec(acceptor_.native_handle());
     accept_next();
     thread_ = std::thread([this] { io_.run(); });
 }
@@ -200,6 +202,7 @@ std::string MiniHttpServer::url(std::string_view path, std::string_view host) co
 void MiniHttpServer::accept_next() {
     acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
         if (ec) return;
+        ah::testing::close_on_exec(socket.native_handle());
         std::make_shared<Session>(*this, std::move(socket))->read_head();
         accept_next();
     });

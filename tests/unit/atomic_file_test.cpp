@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,4 +100,48 @@ TEST_CASE("a set of files is replaced all together or not at all", "[atomic]") {
         CHECK(read_file(dir.file("r/a.json")) == "new a");
         CHECK(read_file(dir.file("r/b.html")) == "new b");
     }
+}
+
+TEST_CASE("a streamed write that fails half way leaves the old file and no temp file", "[atomic]") {
+    TempDir dir;
+    const std::string path = dir.file("health.json");
+    const std::string old_content = "{\"version\": \"old\"}\n";
+    REQUIRE(ah::write_file_atomically(path, old_content).ok());
+    // In a child, so the file size limit (the write fails with EFBIG past 1 MiB) stays there.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit{1u << 20, 1u << 20};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::size_t produced = 0;
+        const auto status = ah::write_file_atomically(path, [&](ah::TextSink& out) {
+            const std::string piece(1000, 'x');
+            for (int i = 0; i < 4000; ++i, produced += piece.size()) out.write(piece);
+        });
+        const bool message_names_file =
+            !status.ok() && status.error().where.file == path && status.error().message.find("cannot write") == 0;
+        ::_exit(!status.ok() && message_names_file && produced == 4000000 ? 0 : 1);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(read_file(path) == old_content);
+    std::size_t leftovers = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        leftovers += entry.path().filename().string() != "health.json";
+    CHECK(leftovers == 0);
+}
+
+TEST_CASE("a streamed write gives the same bytes as the string", "[atomic]") {
+    TempDir dir;
+    std::string expected;
+    for (int i = 0; i < 20000; ++i) expected += std::to_string(i) + (i % 7 ? "," : "\n");
+    REQUIRE(ah::write_file_atomically(dir.file("a.txt"), [&](ah::TextSink& out) {
+        // Pieces smaller and larger than the file buffer.
+        for (std::size_t at = 0, n = 1; at < expected.size(); at += n, n = n * 3 % 200003 + 1)
+            out.write(std::string_view(expected).substr(at, n));
+    }).ok());
+    CHECK(read_file(dir.file("a.txt")) == expected);
 }

@@ -55,8 +55,8 @@ TEST_CASE("the real list: counts derived with grep", "[extract]") {
     // grep -oE 'arxiv\.org/(abs|pdf)/[0-9]+\.[0-9]+' | sed 's#.*/##' | sort -u = 90 ids.
     std::vector<std::string> arxiv_ids, repos;
     for (const auto& l : c.links) {
-        if (l.info.kind == LinkKind::arxiv) arxiv_ids.push_back(l.info.id);
-        if (l.info.kind == LinkKind::github_repo) repos.push_back(l.info.id);
+        if (l.info.kind() == LinkKind::arxiv) arxiv_ids.emplace_back(l.info.id());
+        if (l.info.kind() == LinkKind::github_repo) repos.emplace_back(l.info.id());
     }
     std::sort(arxiv_ids.begin(), arxiv_ids.end());
     arxiv_ids.erase(std::unique(arxiv_ids.begin(), arxiv_ids.end()), arxiv_ids.end());
@@ -67,7 +67,7 @@ TEST_CASE("the real list: counts derived with grep", "[extract]") {
     CHECK(repos.size() == 77);
     // grep -oE '\]\(#[^)]*\)' = 11 table-of-contents anchors.
     CHECK(std::count_if(c.links.begin(), c.links.end(),
-                        [](const Link& l) { return l.info.kind == LinkKind::anchor; }) == 11);
+                        [](const Link& l) { return l.info.kind() == LinkKind::anchor; }) == 11);
 }
 
 TEST_CASE("the real list: SatMAE row", "[extract]") {
@@ -82,13 +82,13 @@ TEST_CASE("the real list: SatMAE row", "[extract]") {
     const auto links = links_of(c, e);
     REQUIRE(links.size() == 2);
     CHECK(links[0]->role == LinkRole::paper);
-    CHECK(links[0]->info.url ==
+    CHECK(links[0]->info.url() ==
           "https://proceedings.neurips.cc/paper_files/paper/2022/hash/01c561df365429f33fcd7a7faa44c985-Abstract-Conference.html");
-    CHECK(links[0]->info.kind == LinkKind::web);
+    CHECK(links[0]->info.kind() == LinkKind::web);
     CHECK(links[0]->line == 41);
     CHECK(links[1]->role == LinkRole::code);
-    CHECK(links[1]->info.kind == LinkKind::github_repo);
-    CHECK(links[1]->info.id == "sustainlab-group/SatMAE");
+    CHECK(links[1]->info.kind() == LinkKind::github_repo);
+    CHECK(links[1]->info.id() == "sustainlab-group/SatMAE");
     CHECK(links[1]->column_name == "Code & Weights");
 }
 
@@ -124,7 +124,7 @@ TEST_CASE("the real list: the two empty paper links", "[extract]") {
     const Entry& fit = entry_named(c, "FIT-RS");
     const auto links = links_of(c, fit);
     REQUIRE(links.size() == 2);
-    CHECK(links[0]->info.kind == LinkKind::empty);
+    CHECK(links[0]->info.kind() == LinkKind::empty);
     CHECK(links[0]->target == no_index);
 }
 
@@ -151,9 +151,9 @@ TEST_CASE("the real list: arXiv ids, versions and .pdf links", "[extract]") {
     const Catalog& c = real_list();
     const auto links = links_of(c, entry_named(c, "DOFA"));
     REQUIRE(!links.empty());
-    CHECK(links[0]->info.kind == LinkKind::arxiv);
-    CHECK(links[0]->info.id == "2403.15356");
-    CHECK(links[0]->info.version.empty());
+    CHECK(links[0]->info.kind() == LinkKind::arxiv);
+    CHECK(links[0]->info.id() == "2403.15356");
+    CHECK(links[0]->info.version().empty());
 
     const auto find_url = [&](std::string_view url) -> const Link& {
         for (const auto& l : c.links)
@@ -162,13 +162,13 @@ TEST_CASE("the real list: arXiv ids, versions and .pdf links", "[extract]") {
         throw;
     };
     const Link& versioned = find_url("https://arxiv.org/abs/2311.15153v4");
-    CHECK(versioned.info.id == "2311.15153");
-    CHECK(versioned.info.version == "4");
+    CHECK(versioned.info.id() == "2311.15153");
+    CHECK(versioned.info.version() == "4");
     const Link& pdf = find_url("https://arxiv.org/pdf/2311.00566.pdf");
-    CHECK(pdf.info.kind == LinkKind::arxiv);
-    CHECK(pdf.info.id == "2311.00566");
+    CHECK(pdf.info.kind() == LinkKind::arxiv);
+    CHECK(pdf.info.id() == "2311.00566");
     const Link& pdf_no_suffix = find_url("https://arxiv.org/pdf/2404.08351");
-    CHECK(pdf_no_suffix.info.id == "2404.08351");
+    CHECK(pdf_no_suffix.info.id() == "2404.08351");
 }
 
 TEST_CASE("the real list: badges, placeholders and sections", "[extract]") {
@@ -178,13 +178,13 @@ TEST_CASE("the real list: badges, placeholders and sections", "[extract]") {
     CHECK(c.links[0].line == 1);
     CHECK(c.links[0].role == LinkRole::image);
     CHECK(c.links[0].syntax == LinkSyntax::image);
-    CHECK(c.links[1].info.kind == LinkKind::github_repo);
+    CHECK(c.links[1].info.kind() == LinkKind::github_repo);
     CHECK(c.links[1].text == "Maintenance");
     // Line 3: three raw-HTML <img src> badges.
     for (int i = 4; i < 7; ++i) {
         CHECK(c.links[i].line == 3);
         CHECK(c.links[i].syntax == LinkSyntax::html_src);
-        CHECK(c.links[i].info.host == "img.shields.io");
+        CHECK(c.links[i].info.host() == "img.shields.io");
     }
     // CACo's dataset link text is a placeholder although the URL exists.
     const Entry& caco = entry_named(c, "CACo", 1);
@@ -242,8 +242,8 @@ TEST_CASE("URLs with parentheses and odd characters", "[extract]") {
         "[wiki](https://en.wikipedia.org/wiki/Foo_(bar)) [spaced](<https://x.example.org/a b>)\n");
     REQUIRE(c.links.size() == 2);
     CHECK(c.links[0].raw == "https://en.wikipedia.org/wiki/Foo_(bar)");
-    CHECK(c.links[0].info.url == "https://en.wikipedia.org/wiki/Foo_(bar)");
-    CHECK(c.links[1].info.url == "https://x.example.org/a%20b");
+    CHECK(c.links[0].info.url() == "https://en.wikipedia.org/wiki/Foo_(bar)");
+    CHECK(c.links[1].info.url() == "https://x.example.org/a%20b");
 }
 
 TEST_CASE("CRLF files give the same lines as LF files", "[extract]") {
@@ -258,7 +258,7 @@ TEST_CASE("CRLF files give the same lines as LF files", "[extract]") {
     REQUIRE(b.entries.size() == 2);
     CHECK(b.entries[0].line == 5);
     CHECK(b.entries[1].line == 6);
-    CHECK(b.links[0].info.url == "https://a.example.org/1");
+    CHECK(b.links[0].info.url() == "https://a.example.org/1");
     CHECK(b.entries[1].cells[1].text == "null");
     CHECK(a.findings.size() == b.findings.size());
 }
@@ -266,8 +266,8 @@ TEST_CASE("CRLF files give the same lines as LF files", "[extract]") {
 TEST_CASE("non-UTF-8 bytes become a finding, never a crash", "[extract]") {
     const Catalog c = extract("# Caf\xE9\n\n[x](https://a.example.org/\xFF\xFE) \xC3\x28\n");
     REQUIRE(c.links.size() == 1);
-    CHECK(c.links[0].info.kind == LinkKind::web);
-    CHECK(c.links[0].info.url == "https://a.example.org/%FF%FE");
+    CHECK(c.links[0].info.kind() == LinkKind::web);
+    CHECK(c.links[0].info.url() == "https://a.example.org/%FF%FE");
     std::size_t invalid = 0;
     for (const auto& f : c.findings) invalid += f.kind == FindingKind::invalid_utf8;
     CHECK(invalid == 2);  // one per line with bad bytes
@@ -291,11 +291,11 @@ TEST_CASE("anchors: exact, case-only and broken", "[extract]") {
 TEST_CASE("malformed URLs are findings", "[extract]") {
     const Catalog c = extract("[a](https://) [b](http:no-slashes) [c](//proto.relative/x) [d](mailto:x@example.org) [e](docs/x.md)\n");
     REQUIRE(c.links.size() == 5);
-    CHECK(c.links[0].info.kind == LinkKind::malformed);
-    CHECK(c.links[1].info.kind == LinkKind::malformed);
-    CHECK(c.links[2].info.kind == LinkKind::malformed);
-    CHECK(c.links[3].info.kind == LinkKind::other_scheme);
-    CHECK(c.links[4].info.kind == LinkKind::relative);
+    CHECK(c.links[0].info.kind() == LinkKind::malformed);
+    CHECK(c.links[1].info.kind() == LinkKind::malformed);
+    CHECK(c.links[2].info.kind() == LinkKind::malformed);
+    CHECK(c.links[3].info.kind() == LinkKind::other_scheme);
+    CHECK(c.links[4].info.kind() == LinkKind::relative);
     std::size_t malformed = 0;
     for (const auto& f : c.findings) malformed += f.kind == FindingKind::malformed_url;
     CHECK(malformed == 3);

@@ -107,3 +107,27 @@ TEST_CASE("credentials are detected and masked", "[url]") {
     CHECK(ah::mask_credentials(u.url) == "https://***@example.org/x");
     CHECK(ah::mask_credentials("https://example.org/a@b") == "https://example.org/a@b");
 }
+
+TEST_CASE("a packed UrlInfo gives back every part", "[url]") {
+    for (const char* raw : {"https://github.com/Owner/Repo/tree/main/sub#readme", "https://arxiv.org/abs/2311.15153v4",
+                            "https://user:secret@example.org/x?q=1#", "#section", "", "ht!tp://bad url",
+                            "mailto:someone@example.org", "docs/README.md"}) {
+        const ah::UrlInfo info = classify_url(raw);
+        const ah::PackedUrl packed(info);
+        const ah::UrlInfo back = packed.unpack();
+        INFO(raw);
+        CHECK(packed.kind() == info.kind);
+        CHECK(packed.url() == info.url);
+        CHECK(back.url == info.url);
+        CHECK(back.fragment == info.fragment);
+        CHECK(back.has_fragment == info.has_fragment);
+        CHECK(back.scheme == info.scheme);
+        CHECK(back.host == info.host);
+        CHECK(back.id == info.id);
+        CHECK(back.version == info.version);
+        CHECK(back.subpath == info.subpath);
+        CHECK(back.problem == info.problem);
+        CHECK(back.has_credentials == info.has_credentials);
+    }
+    CHECK(sizeof(ah::PackedUrl) < sizeof(ah::UrlInfo) / 2);
+}
