@@ -23,7 +23,8 @@ else
 fi
 shift
 
-bash scripts/setup.sh clang-14 libclang-rt-14-dev
+# time: /usr/bin/time measures each run's CPU seconds.
+bash scripts/setup.sh clang-14 libclang-rt-14-dev time
 build=build-fuzz
 echo "== build $build (clang-14, libFuzzer + ASan + UBSan, warnings are errors)"
 # -O2 -g without NDEBUG: the asserts in Result<T> stay on while fuzzing.
