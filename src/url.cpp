@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 
@@ -275,6 +276,15 @@ UrlInfo classify_url(std::string_view written) {
     if (info.host.empty()) {
         info.kind = LinkKind::malformed;
         info.problem = "no host";
+        return info;
+    }
+    // curl decodes %XX in a host ("%25" -> "%"). No host name holds '%', white space or a
+    // control byte, and written back into the URL the decoded '%' would decode again.
+    if (std::any_of(info.host.begin(), info.host.end(), [](char c) {
+            return c == '%' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+        })) {
+        info.kind = LinkKind::malformed;
+        info.problem = "invalid host name";
         return info;
     }
     const std::string port = url_part(handle.get(), CURLUPART_PORT);
