@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 
@@ -275,6 +276,19 @@ UrlInfo classify_url(std::string_view written) {
     if (info.host.empty()) {
         info.kind = LinkKind::malformed;
         info.problem = "no host";
+        return info;
+    }
+    // curl decodes %XX in a host after it has normalised the host, so the decoded form
+    // would parse differently next time ("%3123" -> "123" -> "0.0.0.123", "%25" -> "%").
+    // Host names are never percent-encoded in practice: such a link is malformed.
+    std::string_view raw_host = std::string_view(encoded).substr(colon + 3);
+    raw_host = raw_host.substr(0, raw_host.find_first_of("/?#"));
+    if (const auto at = raw_host.rfind('@'); at != std::string_view::npos) raw_host.remove_prefix(at + 1);
+    if (raw_host.find('%') != std::string_view::npos ||
+        std::any_of(info.host.begin(), info.host.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+        info.kind = LinkKind::malformed;
+        info.problem = "invalid host name";
         return info;
     }
     const std::string port = url_part(handle.get(), CURLUPART_PORT);

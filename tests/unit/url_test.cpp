@@ -99,6 +99,15 @@ TEST_CASE("non-web, empty, relative and malformed targets", "[url]") {
     CHECK_FALSE(bad.problem.empty());
     CHECK(classify_url("https://").kind == LinkKind::malformed);
     CHECK(classify_url("https://[::1/x").kind == LinkKind::malformed);
+    // Found by the url fuzz target: curl decodes %XX in the host after normalising it, so
+    // "%25ee" became "%ee" and "%3123" became "123" (then "0.0.0.123"): the normalised URL
+    // parsed differently the next time. Percent-encoded hosts are malformed.
+    const auto percent_host = classify_url("http://openaccess.\xffi\x99onal_Map_of_CVPR_0%25eeml");
+    CHECK(percent_host.kind == LinkKind::malformed);
+    CHECK(percent_host.problem == "invalid host name");
+    CHECK(classify_url("http://%3123").problem == "invalid host name");
+    CHECK(classify_url("https://ex%41mple.org/").kind == LinkKind::malformed);
+    CHECK(classify_url("https://user%40x:pw@example.org/%41").kind == LinkKind::web);  // % elsewhere is fine
 }
 
 TEST_CASE("credentials are detected and masked", "[url]") {
