@@ -261,6 +261,12 @@ UrlInfo classify_url(std::string_view written) {
     }
 
     const std::string encoded = encode_unsafe_bytes(raw);
+    // Only the authority can still hold a NUL here, and curl would read the URL up to it.
+    if (encoded.find('\0') != std::string::npos) {
+        info.kind = LinkKind::malformed;
+        info.problem = "NUL byte in the host part";
+        return info;
+    }
     CurlUrl handle(curl_url());
     if (!handle) {
         info.kind = LinkKind::malformed;
@@ -281,12 +287,14 @@ UrlInfo classify_url(std::string_view written) {
     // curl decodes %XX in a host after it has normalised the host, so the decoded form
     // would parse differently next time ("%3123" -> "123" -> "0.0.0.123", "%25" -> "%").
     // Host names are never percent-encoded in practice: such a link is malformed.
-    std::string_view raw_host = std::string_view(encoded).substr(colon + 3);
-    raw_host = raw_host.substr(0, raw_host.find_first_of("/?#"));
+    // curl takes "http:///host" as "http://host": skip every slash, as it does.
+    std::string_view raw_host = std::string_view(encoded).substr(colon + 1);
+    raw_host.remove_prefix(std::min(raw_host.find_first_not_of("/\\"), raw_host.size()));
+    raw_host = raw_host.substr(0, raw_host.find_first_of("/\\?#"));
     if (const auto at = raw_host.rfind('@'); at != std::string_view::npos) raw_host.remove_prefix(at + 1);
     if (raw_host.find('%') != std::string_view::npos ||
         std::any_of(info.host.begin(), info.host.end(),
-                    [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+                    [](char c) { return c == '%' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
         info.kind = LinkKind::malformed;
         info.problem = "invalid host name";
         return info;

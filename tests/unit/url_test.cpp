@@ -106,8 +106,13 @@ TEST_CASE("non-web, empty, relative and malformed targets", "[url]") {
     CHECK(percent_host.kind == LinkKind::malformed);
     CHECK(percent_host.problem == "invalid host name");
     CHECK(classify_url("http://%3123").problem == "invalid host name");
+    CHECK(classify_url("http:///%31#x").problem == "invalid host name");  // curl skips the third slash
     CHECK(classify_url("https://ex%41mple.org/").kind == LinkKind::malformed);
     CHECK(classify_url("https://user%40x:pw@example.org/%41").kind == LinkKind::web);  // % elsewhere is fine
+    // ... and curl reads a URL only up to a NUL byte, which the host part may hold.
+    using namespace std::string_view_literals;
+    CHECK(classify_url("http://u:p@%s\0\0`@\0 1\xabo"sv).kind == LinkKind::malformed);
+    CHECK(classify_url("http://example.org\0.evil.test/"sv).problem == "NUL byte in the host part");
 }
 
 TEST_CASE("credentials are detected and masked", "[url]") {
