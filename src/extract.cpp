@@ -557,6 +557,11 @@ private:
         // saw md4c 0.4.8 (Debian 12) pass a length of 1.6 GB, which heap layout made
         // unreproducible; copying it read far past the buffer. Such a piece is dropped.
         if (n > doc_.size()) return 0;
+        // Likewise a piece that starts inside the document but runs past its end (seen by the
+        // fuzzer too); text md4c keeps elsewhere (its own buffers) is not affected.
+        if (const char* begin = doc_.data(); s >= begin && s <= begin + doc_.size() &&
+                                             static_cast<std::size_t>(begin + doc_.size() - s) < n)
+            return 0;
         if (type == MD_TEXT_HTML) {
             note_position(s);
             extend_html(s, n);
