@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -92,17 +93,21 @@ private:
     int error_ = 0;
 };
 
+std::string directory_of(const std::string& path) {
+    const std::filesystem::path target(path);
+    return target.has_parent_path() ? target.parent_path().string() : std::string(".");
+}
+
 // Writes what `produce` writes to a new temporary file beside `path`, flushed to disk;
 // returns its name. On failure nothing is left behind.
 Result<std::string> write_temp_beside(const std::string& path, const TextProducer& produce) {
     namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    const fs::path dir = directory_of(path);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Error{ErrorKind::input, fmt::format("cannot create directory: {}", ec.message()), {dir.string(), 0, 0}, ""};
 
-    TempFile temp((dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string());
+    TempFile temp((dir / ("." + fs::path(path).filename().string() + ".tmp-XXXXXX")).string());
     if (temp.fd() < 0) return io_error(path, "cannot create a temporary file beside it", errno);
     FileSink sink(temp.fd());
     produce(sink);
@@ -116,9 +121,7 @@ Result<std::string> write_temp_beside(const std::string& path, const TextProduce
 }
 
 // The renames themselves must reach the disk too.
-void sync_directory_of(const std::string& path) {
-    const std::filesystem::path target(path);
-    const std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
+void sync_directory(const std::string& dir) {
     const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd >= 0) {
         ::fsync(dir_fd);
@@ -135,7 +138,9 @@ Status write_file_atomically(const std::string& path, const TextProducer& produc
 }
 
 Status write_file_atomically(const std::string& path, std::string_view content) {
-    return write_file_atomically(path, [content](TextSink& out) { out.write(content); });
+    AtomicFileSet one;
+    if (auto s = one.stage(path, content); !s) return s;
+    return one.commit();
 }
 
 AtomicFileSet::~AtomicFileSet() {
@@ -164,7 +169,9 @@ Status AtomicFileSet::commit() {
             return e;
         }
     }
-    for (const auto& s : staged) sync_directory_of(s.target);
+    std::set<std::string> directories;  // the reports share one: flushed once
+    for (const auto& s : staged) directories.insert(directory_of(s.target));
+    for (const auto& dir : directories) sync_directory(dir);
     return Ok{};
 }
 

@@ -230,12 +230,7 @@ private:
         const std::string host = net::host_key(out_.results[i].url);
         auto [it, inserted] = web_queues_.try_emplace(host);
         HostQueue& q = it->second;
-        if (inserted) {
-            const auto o = config_.hosts.find(host);
-            const int limit = o != config_.hosts.end() && o->second.in_flight ? *o->second.in_flight
-                                                                               : config_.check.per_host_in_flight;
-            q.window = 2 * std::max(1, limit);
-        }
+        if (inserted) q.window = 2 * client_.host_limit(host);
         q.waiting.push_back(i);
         start_web_checks(q);
     }

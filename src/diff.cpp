@@ -120,8 +120,9 @@ Diff diff_snapshots(const Snapshot* old, const Snapshot& now, const DiffPolicy& 
         d.different_list = !old->list_source.empty() && old->list_source != now.list_source;
     }
 
+    const TargetIndex old_targets(old), now_targets(&now);
     for (const TargetRecord& t : now.targets) {
-        const TargetRecord* prev = old ? old->find_target(t.url) : nullptr;
+        const TargetRecord* prev = old_targets.find(t.url);
         const CheckResult& r = t.result;
         if (is_failure(r.verdict)) {
             if (t.confirmed) {
@@ -187,7 +188,7 @@ Diff diff_snapshots(const Snapshot* old, const Snapshot& now, const DiffPolicy& 
         c.line = f.line;
         c.what = f.message;
         c.fix = f.evidence;
-        if (const TargetRecord* t = now.find_target(f.url); t && !t->occurrences.empty()) c.section = t->occurrences.front().section;
+        if (const TargetRecord* t = now_targets.find(f.url); t && !t->occurrences.empty()) c.section = t->occurrences.front().section;
         d.changes.push_back(std::move(c));
     }
 
@@ -371,11 +372,7 @@ std::string diff_to_markdown(const Diff& d, std::size_t limit) {
         longest->second /= 2;
         out = render(d, caps);
     }
-    if (out.size() > limit) {  // only with absurd limits; never cut a UTF-8 sequence in half
-        std::size_t cut = limit;
-        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-        out.resize(cut);
-    }
+    text::cut_utf8(out, limit);  // only with absurd limits
     return out;
 }
 

@@ -75,14 +75,6 @@ std::string issue_title(std::string_view base, const Diff& diff) {
 
 namespace {
 
-// Cuts `s` to at most `limit` bytes without splitting a UTF-8 sequence.
-void cut_utf8(std::string& s, std::size_t limit) {
-    if (s.size() <= limit) return;
-    std::size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    s.resize(end);
-}
-
 std::string date_of(const Diff& diff) {
     // Read back from diff.json by the issue command, so neutralised like any cell.
     return diff.new_generated_at.empty() ? std::string("this run") : markdown_cell(diff.new_generated_at.substr(0, 10));
@@ -134,7 +126,7 @@ std::string healthy_comment(const Diff& diff) {
 
 std::string issue_body(const Diff& diff, std::size_t limit) {
     std::string body = diff_to_markdown(diff, limit);
-    cut_utf8(body, limit);  // diff_to_markdown keeps the limit already; this guards the contract
+    text::cut_utf8(body, limit);  // diff_to_markdown keeps the limit already; this guards the contract
     return body;
 }
 
@@ -164,7 +156,7 @@ std::string new_items_comment(const Diff& diff, std::size_t limit) {
         }
     }
     if (shown < total) out += fmt::format("\n…and {} more — see the issue body and the reports.\n", total - shown);
-    cut_utf8(out, limit);
+    text::cut_utf8(out, limit);
     return out;
 }
 
@@ -301,7 +293,7 @@ std::string one_line(std::string_view s, std::size_t max = 300) {
     for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
     out = text::collapse_space(out);
     if (out.size() > max) {
-        cut_utf8(out, max);
+        text::cut_utf8(out, max);
         out += "…";
     }
     return out;

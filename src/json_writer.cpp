@@ -42,15 +42,11 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void JsonWriter::spill() {
-    if (sink_ == nullptr || out_.size() < text_chunk_bytes) return;
-    sink_->write(out_);
-    out_.clear();
+    if (sink_ != nullptr) hand_over(out_, *sink_, text_chunk_bytes);
 }
 
 void JsonWriter::finish() {
-    if (sink_ == nullptr) return;
-    sink_->write(out_);
-    out_.clear();
+    if (sink_ != nullptr) hand_over(out_, *sink_);
 }
 
 void JsonWriter::newline() {

@@ -56,15 +56,8 @@ class Page {
 public:
     explicit Page(TextSink& sink) : sink_(sink) {}
     std::string text;
-    void spill() {
-        if (text.size() < text_chunk_bytes) return;
-        sink_.write(text);
-        text.clear();
-    }
-    void finish() {
-        sink_.write(text);
-        text.clear();
-    }
+    void spill() { hand_over(text, sink_, text_chunk_bytes); }
+    void finish() { hand_over(text, sink_); }
 
 private:
     TextSink& sink_;
@@ -515,8 +508,7 @@ std::string role_in_row(const TargetRecord& t, const EntryRecord& e) {
 
 void render_entries(Page& page, const Snapshot& s) {
     std::string& out = page.text;
-    std::unordered_map<std::string_view, const TargetRecord*> by_url;
-    for (const auto& t : s.targets) by_url.emplace(t.url, &t);
+    const TargetIndex by_url(&s);
     std::unordered_map<std::string_view, std::vector<const FindingRecord*>> venue_findings;
     for (const auto& f : s.findings)
         if (is_venue_finding(f.kind)) venue_findings[f.url].push_back(&f);
@@ -538,8 +530,7 @@ void render_entries(Page& page, const Snapshot& s) {
         for (const std::string& url : e.urls) {
             if (std::find(seen.begin(), seen.end(), url) != seen.end()) continue;
             seen.push_back(url);
-            const auto found = by_url.find(url);
-            const TargetRecord* t = found == by_url.end() ? nullptr : found->second;
+            const TargetRecord* t = by_url.find(url);
             const std::string role = t ? role_in_row(*t, e) : "other";
             if (role == "image") continue;
             // One link per line, its role named when the column does not say it.

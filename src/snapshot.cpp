@@ -28,10 +28,15 @@ std::string sha256_hex(std::string_view data) {
     return hex;
 }
 
-const TargetRecord* Snapshot::find_target(std::string_view url) const {
-    for (const auto& t : targets)
-        if (t.url == url) return &t;
-    return nullptr;
+TargetIndex::TargetIndex(const Snapshot* snapshot) {
+    if (snapshot == nullptr) return;
+    by_url_.reserve(snapshot->targets.size());
+    for (const auto& t : snapshot->targets) by_url_.emplace(t.url, &t);
+}
+
+const TargetRecord* TargetIndex::find(std::string_view url) const {
+    const auto it = by_url_.find(url);
+    return it == by_url_.end() ? nullptr : it->second;
 }
 
 std::size_t Snapshot::count(Verdict v) const {
@@ -78,12 +83,7 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
     s.rate_limited = outcome.rate_limited;
     s.hosts = std::move(outcome.hosts);
 
-    // The previous run's targets by URL (a linear search per target would be quadratic).
-    std::unordered_map<std::string_view, const TargetRecord*> before_by_url;
-    if (previous) {
-        before_by_url.reserve(previous->targets.size());
-        for (const auto& t : previous->targets) before_by_url.emplace(t.url, &t);
-    }
+    const TargetIndex before_by_url(previous);
 
     // Strings move from the Catalog and the outcome into the snapshot, and each part of
     // them is released once used, in an order that never holds the three in full: entries
@@ -148,8 +148,7 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
             t.hub = std::move(outcome.hubs[i]);
             t.archive_url = std::move(outcome.archive_urls[i]);
         }
-        const auto found = before_by_url.find(t.url);
-        if (const TargetRecord* before = found == before_by_url.end() ? nullptr : found->second) {
+        if (const TargetRecord* before = before_by_url.find(t.url)) {
             t.history = before->history;
             t.consecutive_failures = before->consecutive_failures;
             t.first_failed_at = before->first_failed_at;

@@ -107,6 +107,13 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+void cut_utf8(std::string& s, std::size_t limit) {
+    if (s.size() <= limit) return;
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    s.resize(end);
+}
+
 std::size_t find_invalid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         if (static_cast<unsigned char>(s[i]) < 0x80) { ++i; continue; }

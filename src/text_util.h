@@ -26,6 +26,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 // Decodes the code point of a valid sequence (see utf8_sequence_length).
 char32_t utf8_decode(std::string_view s, std::size_t i, std::size_t length);
 void append_utf8(std::string& out, char32_t cp);
+// Cuts `s` to at most `limit` bytes without splitting a UTF-8 sequence.
+void cut_utf8(std::string& s, std::size_t limit);
 // Offset of the first invalid UTF-8 byte, or npos.
 std::size_t find_invalid_utf8(std::string_view s);
 // Levenshtein distance, for "did you mean" suggestions.

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ah/catalog.h"
@@ -83,8 +85,19 @@ struct Snapshot {
     ApiStats api;
     std::vector<std::string> warnings;
 
-    const TargetRecord* find_target(std::string_view url) const;
     std::size_t count(Verdict v) const;
+};
+
+// A snapshot's targets by URL, for the stages that look targets up in a loop (the diff, the
+// next snapshot's history, the report's entry table). Points into the snapshot: valid while
+// its targets are neither added nor removed. Empty for a null snapshot.
+class TargetIndex {
+public:
+    explicit TargetIndex(const Snapshot* snapshot);
+    const TargetRecord* find(std::string_view url) const;
+
+private:
+    std::unordered_map<std::string_view, const TargetRecord*> by_url_;
 };
 
 struct HistoryPolicy {

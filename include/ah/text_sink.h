@@ -37,4 +37,12 @@ inline std::string collect_text(const std::function<void(TextSink&)>& produce) {
 // Producers fill a buffer and hand it on in pieces of about this size.
 inline constexpr std::size_t text_chunk_bytes = 64 * 1024;
 
+// For producers that build text in a buffer: sends it to `sink` and empties it once it holds
+// at least `at_least` bytes (by default: whatever it holds, to finish).
+inline void hand_over(std::string& buffer, TextSink& sink, std::size_t at_least = 0) {
+    if (buffer.size() < at_least) return;
+    sink.write(buffer);
+    buffer.clear();
+}
+
 }  // namespace ah

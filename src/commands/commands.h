@@ -31,8 +31,8 @@ Result<Config> load_effective_config(const GlobalOptions& global);
 
 // With a GitHub token in the environment, the process is made non-dumpable: a crash writes no
 // core file (which would hold the environment) and other processes of the same user cannot
-// read its memory through ptrace or /proc. Returns whether a token was found.
-bool keep_token_out_of_core_dumps();
+// read its memory through ptrace or /proc.
+void keep_token_out_of_core_dumps();
 
 // Prints an error in the one format every command uses.
 void print_error(const Error& error);

@@ -11,13 +11,12 @@
 
 namespace ah {
 
-bool keep_token_out_of_core_dumps() {
+void keep_token_out_of_core_dumps() {
     const char* token = std::getenv("GITHUB_TOKEN");
-    if (token == nullptr || *token == '\0') return false;
+    if (token == nullptr || *token == '\0') return;
     const rlimit no_core{0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    return true;
 }
 
 void print_error(const Error& error) {

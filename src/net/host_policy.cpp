@@ -77,15 +77,19 @@ PoliteClient::Host& PoliteClient::host(const std::string& key) {
     auto& slot = hosts_[key];
     if (!slot) {
         slot = std::make_unique<Host>(io_, key);
-        slot->limit = options_.host_in_flight;
+        slot->limit = host_limit(key);
         slot->interval = options_.min_interval;
-        if (auto it = options_.overrides.find(key); it != options_.overrides.end()) {
-            slot->limit = it->second.in_flight.value_or(slot->limit);
+        if (auto it = options_.overrides.find(key); it != options_.overrides.end())
             slot->interval = it->second.min_interval.value_or(slot->interval);
-        }
-        slot->limit = std::max(slot->limit, 1);
     }
     return *slot;
+}
+
+int PoliteClient::host_limit(const std::string& key) const {
+    int limit = options_.host_in_flight;
+    if (auto it = options_.overrides.find(key); it != options_.overrides.end())
+        limit = it->second.in_flight.value_or(limit);
+    return std::max(limit, 1);
 }
 
 void PoliteClient::submit(HttpRequest request, DoneCallback done) {

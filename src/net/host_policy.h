@@ -81,6 +81,9 @@ class PoliteClient {
     void note_status(std::string_view host, long status);
 
     std::vector<HostStats> host_stats() const;  // sorted by host name
+    // How many requests to `host` (a host_key) may be in flight at once: its override, else
+    // the default, at least 1.
+    int host_limit(const std::string& host) const;
     std::size_t queued() const { return queued_; }
     std::size_t in_flight() const { return static_cast<std::size_t>(in_flight_); }
 
