@@ -145,7 +145,6 @@ public:
             const RoutingDecision route = router_.route(target);
             CheckResult& slot = out_.results[i];
             slot.url = route.url;
-            slot.listed_url = target.url;
             out_.remapped_by[i] = route.remapped_by;
             if (!route.check) {
                 slot.verdict = Verdict::skipped;
@@ -259,7 +258,6 @@ private:
     void start_web_check(std::size_t i, HostQueue& q) {
         checker_.check(out_.results[i].url, [this, i, &q](CheckResult r) {
             CheckResult& slot = out_.results[i];
-            r.listed_url = catalog_.targets[i].url;
             note_host(r);
             // A deep GitHub link whose repository the API found missing stays dead.
             if (!(slot.checked_by == "github_api" && slot.verdict == Verdict::dead)) slot = std::move(r);
@@ -320,7 +318,7 @@ private:
                 CheckResult& r = out_.results[i];
                 if (deep && repo.exists && !repo.renamed()) continue;  // the path check decides
                 r = CheckResult{};
-                r.url = r.listed_url = catalog_.targets[i].url;
+                r.url = catalog_.targets[i].url;
                 r.checked_by = "github_api";
                 r.method = "API";
                 r.attempts = 1;

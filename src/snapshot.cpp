@@ -137,9 +137,8 @@ Snapshot build_snapshot(Catalog catalog, RunOutcome outcome, const Snapshot* pre
         t.kind = std::string(to_string(target.kind));
         t.result = std::move(outcome.results[i]);
         if (t.result.url != t.url) t.checked_url = std::move(t.result.url);
-        // Both only repeat url and checked_url (see TargetRecord::result).
+        // It only repeats url or checked_url (see TargetRecord::result).
         std::string().swap(t.result.url);
-        std::string().swap(t.result.listed_url);
         t.remapped_by = std::move(outcome.remapped_by[i]);
         t.occurrences = std::move(occurrences[i]);
         if (i < outcome.repos.size()) {

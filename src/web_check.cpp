@@ -143,7 +143,6 @@ WebChecker::~WebChecker() { *alive_ = false; }
 void WebChecker::check(std::string url, Done done) {
     auto job = std::make_shared<Job>();
     job->result.url = url;
-    job->result.listed_url = url;
     job->current_url = std::move(url);
     job->visited.insert(job->current_url);
     job->started = std::chrono::steady_clock::now();

@@ -42,8 +42,8 @@ struct TargetRecord {
     std::string kind;
     std::string checked_url;  // when remapped
     std::string remapped_by;
-    CheckResult result;       // this run's verdict and evidence; its url and listed_url are
-                              // left empty (url and checked_url say them once)
+    CheckResult result;       // this run's verdict and evidence; its url is left empty
+                              // (url and checked_url say it once)
     std::vector<Occurrence> occurrences;
     std::vector<HistoryPoint> history;  // oldest first, this run last
     std::string first_failed_at;        // start of the current run of failures

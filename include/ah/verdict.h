@@ -21,7 +21,6 @@ struct RedirectHop {
 
 struct CheckResult {
     std::string url;         // what was requested first (after remap rules)
-    std::string listed_url;  // the target as the list has it (normalized)
     Verdict verdict = Verdict::error;
     long http_status = 0;    // of the deciding response; 0 when there was none
     std::string final_url;   // where redirects ended
