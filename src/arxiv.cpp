@@ -203,6 +203,7 @@ FeedOutcome parse_feed(std::string_view xml, const std::vector<std::string>& req
             if (message.empty()) message = id_url;
             bool named = false;
             for (const auto& id : requested) {
+                if (result.found.count(id)) continue;  // an entry with its metadata outweighs an error naming it
                 if (mentions_id(message, id) || mentions_id(message, arxiv_canonical_id(id)) ||
                     mentions_id(id_url, id) || mentions_id(id_url, arxiv_canonical_id(id))) {
                     result.missing[id] = "arXiv API error: " + message;

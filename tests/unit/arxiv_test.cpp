@@ -201,6 +201,27 @@ TEST_CASE("parse_atom_feed: an Error entry makes the id it names missing", "[arx
     CHECK_THAT(other.failed.at("2401.00001"), Catch::Contains("incorrect id format"));
 }
 
+TEST_CASE("parse_atom_feed: an entry outweighs an Error entry naming the same id, in either order", "[arxiv]") {
+    // Found by the arxiv_atom fuzz target: the id ended up both found and missing.
+    const std::string entry = "<entry><id>http://arxiv.org/abs/2401.00004v2</id><title>Paper</title></entry>";
+    const std::string error =
+        "<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_2401.00004</id><title>Error</title>"
+        "<summary>incorrect id format for 2401.00004</summary></entry>";
+    for (const bool entry_first : {true, false}) {
+        CAPTURE(entry_first);
+        const std::string feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\">" +
+                                 (entry_first ? entry + error : error + entry) + "</feed>";
+        const auto l = parse_atom_feed(feed, {"2401.00004", "2401.00005"});
+        REQUIRE(l.found.count("2401.00004") == 1);
+        CHECK(l.found.at("2401.00004").latest_version == 2);
+        CHECK(l.missing.count("2401.00004") == 0);
+        CHECK(l.failed.count("2401.00004") == 0);
+        // The error named no other id: it is about the batch, and the neighbour is not called dead.
+        REQUIRE(l.failed.count("2401.00005") == 1);
+        CHECK(l.missing.count("2401.00005") == 0);
+    }
+}
+
 TEST_CASE("parse_atom_feed: absent ids are missing, an empty feed for many ids is a failure", "[arxiv]") {
     const auto one = parse_atom_feed(fixture("empty_feed.xml"), {"2401.00001"});
     REQUIRE(one.missing.count("2401.00001") == 1);
