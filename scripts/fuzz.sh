@@ -138,14 +138,25 @@ for t in "${targets[@]}"; do
     corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
     # time(1) writes "Command exited with non-zero status N" first when the fuzzer failed.
     cpu=$(tail -1 "$build/logs/$t.time" | awk '{printf "%.0f", $1 + $2}')
-    new=$(comm -13 <(echo "$before") <(find "$artifacts" -type f | sort) | grep -E '/(crash|timeout|oom|leak)-' || true)
+    # New files, and the one libFuzzer names (an old name when a corpus input crashes again).
+    new=$( { comm -13 <(echo "$before") <(find "$artifacts" -type f | sort)
+             sed -nE 's/.*Test unit written to (.*)$/\1/p' "$log"; } | grep -E '/(crash|timeout|oom|leak)-' | sort -u || true)
     result=ok
     if [ -n "$new" ] || [ "$status" -ne 0 ]; then result="FAILED (exit $status, log $log)"; failed=1; fi
     printf '%-16s %12s %9s %7s %7s %7s %8s  %s\n' "$t" "${runs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" \
         "${corp:-?}" "$cpu" "$result"
+    if [ "$result" != ok ]; then
+        # What went wrong, so a CI log alone is enough to file and reproduce it.
+        grep -E '^(fuzz property violated|==[0-9]+== *ERROR|SUMMARY:|[^ ]*: runtime error:)' "$log" | head -5 |
+            sed 's/^/  cause: /' || true
+    fi
     for a in $new; do
         echo "  artifact: $a"
         echo "  reproduce: $build/ah_fuzz_$t $a   (or, with g++: build/ah_fuzz_replay $t $a)"
+        if [ "$(stat -c %s "$a")" -le 16384 ]; then
+            echo "  the input, base64 (save it with: base64 -d > tests/fuzz/regressions/$t/NAME):"
+            base64 -w 100 "$a" | sed 's/^/    /'
+        fi
     done
 done
 exit $failed
