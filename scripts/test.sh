@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium: the [browser] test of the HTML report; yamllint (and python3-yaml with it)
-# validates .github/workflows in the test suite.
-bash scripts/setup.sh chromium yamllint
+# validates .github/workflows in the test suite; valgrind replays the fuzz inputs through the
+# libraries ASan cannot see into (fuzz_valgrind.*).
+bash scripts/setup.sh chromium yamllint valgrind
 jobs=$(nproc)
 # ctest says "Skipped" but not why; the tests print the reason on a line of their own.
 skip_reasons() { grep -h "^SKIPPED:" "$1/Testing/Temporary/LastTest.log" 2>/dev/null || true; }

@@ -310,10 +310,12 @@ private:
         catalog_.entries.reserve(rows);
     }
 
-    // Whether text md4c reports can be read: md4c 0.4.8 (Debian 12) has passed the extract
-    // fuzz target a length of 1.6 GB (unreproducible), and a piece that starts inside the
-    // document and runs past its end. Such text is dropped. Text from md4c's own buffers lies
-    // outside the document and is only held to the document's size.
+    // Whether text md4c reports can be read. Under the extract fuzz target md4c 0.4.8 passed
+    // a length of 1.6 GB, and pieces starting inside or just past the document and running
+    // beyond its end, after reading a byte past the end it did not own (see extract.h: the
+    // text is now a std::string, whose NUL makes that byte defined). Should it happen again,
+    // such text is dropped. Text from md4c's own buffers lies outside the document and is
+    // only held to the document's size.
     bool fits_document(const char* s, std::size_t n) const {
         if (n > doc_.size()) return false;
         const char* end = doc_.data() + doc_.size();
@@ -727,7 +729,7 @@ private:
 
 }  // namespace
 
-Catalog extract_catalog(std::string_view markdown, std::string source) {
+Catalog extract_catalog(const std::string& markdown, std::string source) {
     return Extractor(markdown, prepare_gfm_tables(markdown), std::move(source)).run();
 }
 

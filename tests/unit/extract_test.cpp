@@ -38,7 +38,7 @@ std::size_t count_findings(const Catalog& c, FindingKind kind) {
         std::count_if(c.findings.begin(), c.findings.end(), [&](const Finding& f) { return f.kind == kind; }));
 }
 
-Catalog extract(std::string_view md) { return extract_catalog(md, "test.md"); }
+Catalog extract(std::string_view md) { return extract_catalog(std::string(md), "test.md"); }
 
 }  // namespace
 

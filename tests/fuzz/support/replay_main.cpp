@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,7 +71,11 @@ int main(int argc, char** argv) {
             std::ifstream in(file, std::ios::binary);
             const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             std::fprintf(stderr, "%s: %s\n", argv[1], file.c_str());
-            target->entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+            // In a block of exactly its size, as libFuzzer hands it over: a string's spare
+            // capacity and NUL would hide a read past the end from ASan and valgrind.
+            const auto exact = std::make_unique<std::uint8_t[]>(std::max<std::size_t>(bytes.size(), 1));
+            std::copy(bytes.begin(), bytes.end(), exact.get());
+            target->entry(exact.get(), bytes.size());
             ++replayed;
         }
     }
