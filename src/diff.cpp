@@ -282,7 +282,7 @@ std::string markdown_cell(std::string_view s) {
 std::string markdown_url(std::string_view url) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
-    for (const char c : mask_credentials(url)) {
+    for (const char c : drop_credentials(url)) {
         const auto byte = static_cast<unsigned char>(c);
         // A line break would end the table row (and the link) early; the other characters
         // would end or redirect the link target. URLs from diff.json or an old snapshot may

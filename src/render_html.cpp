@@ -274,7 +274,7 @@ std::string link_html(std::string_view url, std::string_view inner_html, std::st
         return fmt::format("<span class=\"{}nolink\"{}>{}</span>", css_class.empty() ? "" : std::string(css_class) + " ",
                            attributes, inner_html);
     if (!css_class.empty()) attributes = fmt::format(" class=\"{}\"{}", css_class, attributes);
-    return fmt::format("<a href=\"{}\" rel=\"noopener noreferrer nofollow\"{}>{}</a>", html_escape(shown), attributes,
+    return fmt::format("<a href=\"{}\" rel=\"noopener noreferrer nofollow\"{}>{}</a>", html_escape(drop_credentials(url)), attributes,
                        inner_html);
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "ah/arxiv.h"
 #include "text_util.h"
@@ -356,15 +358,33 @@ UrlInfo PackedUrl::unpack() const {
     return info;
 }
 
-std::string mask_credentials(std::string_view url) {
+namespace {
+
+// Where the "user:password@" of an absolute URL starts and ends (the '@' included); nullopt
+// when there is none. The authority ends at the first '/', '?' or '#'.
+std::optional<std::pair<std::size_t, std::size_t>> userinfo_span(std::string_view url) {
     const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return std::string(url);
+    if (scheme_end == std::string_view::npos) return std::nullopt;
     const auto authority_start = scheme_end + 3;
     auto authority_end = url.find_first_of("/?#", authority_start);
     if (authority_end == std::string_view::npos) authority_end = url.size();
     const auto at = url.substr(0, authority_end).rfind('@');
-    if (at == std::string_view::npos || at < authority_start) return std::string(url);
-    return std::string(url.substr(0, authority_start)) + "***@" + std::string(url.substr(at + 1));
+    if (at == std::string_view::npos || at < authority_start) return std::nullopt;
+    return std::pair{authority_start, at + 1};
+}
+
+}  // namespace
+
+std::string mask_credentials(std::string_view url) {
+    const auto span = userinfo_span(url);
+    if (!span) return std::string(url);
+    return std::string(url.substr(0, span->first)) + "***@" + std::string(url.substr(span->second));
+}
+
+std::string drop_credentials(std::string_view url) {
+    const auto span = userinfo_span(url);
+    if (!span) return std::string(url);
+    return std::string(url.substr(0, span->first)) + std::string(url.substr(span->second));
 }
 
 }  // namespace ah

@@ -85,4 +85,8 @@ UrlInfo classify_url(std::string_view raw);
 // The URL with any user:password replaced by "***" (for reports and logs).
 std::string mask_credentials(std::string_view url);
 
+// The URL without its user:password@, for the target of a link in a report: a reader who
+// follows it reaches the same page (and is asked to log in if it needs one).
+std::string drop_credentials(std::string_view url);
+
 }  // namespace ah

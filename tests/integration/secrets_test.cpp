@@ -138,8 +138,11 @@ TEST_CASE("the token and list credentials appear in no artifact of a whole night
         CHECK(text.find(password) == std::string::npos);
         masked_seen = masked_seen || text.find("http://***@private.test/dead") != std::string::npos;
     }
-    // The dead link with credentials is reported, masked.
+    // The dead link with credentials is reported, masked; the links in the reports lead to
+    // the page without them.
     CHECK(masked_seen);
+    CHECK(read_file(dir.file("reports/index.html")).find("href=\"http://private.test/dead\"") != std::string::npos);
+    CHECK(read_file(dir.file("reports/diff.md")).find("](http://private.test/dead)") != std::string::npos);
     const auto body = issues.open_with_label("link-health").at(0).body;
     INFO(body);
     CHECK(body.find("private.test/dead") != std::string::npos);

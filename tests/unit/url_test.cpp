@@ -120,6 +120,10 @@ TEST_CASE("credentials are detected and masked", "[url]") {
     CHECK(u.has_credentials);
     CHECK(ah::mask_credentials(u.url) == "https://***@example.org/x");
     CHECK(ah::mask_credentials("https://example.org/a@b") == "https://example.org/a@b");
+    CHECK(ah::drop_credentials(u.url) == "https://example.org/x");
+    CHECK(ah::drop_credentials("https://a@b:c@example.org?q=@") == "https://example.org?q=@");
+    CHECK(ah::drop_credentials("https://example.org/a@b") == "https://example.org/a@b");
+    CHECK(ah::drop_credentials("not a url @ all") == "not a url @ all");
 }
 
 TEST_CASE("a packed UrlInfo gives back every part", "[url]") {
