@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -182,6 +183,14 @@ void WebChecker::request(HttpRequest req, bool may_share, std::function<void(con
 }
 
 void WebChecker::send(const std::shared_ptr<Job>& job) {
+    if (const auto pause = paused_.find(net::host_key(job->current_url)); pause != paused_.end()) {
+        if (std::chrono::steady_clock::now() < pause->second.until) {
+            job->result.http_status = pause->second.status;
+            job->result.final_url = job->current_url;
+            return finish(job, pause->second.verdict, pause->second.why);
+        }
+        paused_.erase(pause);
+    }
     HttpRequest req;
     req.method = job->method;
     req.url = job->current_url;
@@ -249,7 +258,14 @@ void WebChecker::on_response(const std::shared_ptr<Job>& job, const HttpResponse
         if (asked && *asked > settings_.max_retry_after) {
             const std::string why = fmt::format("HTTP {} asking to wait {} s (more than the {} s we wait)", status,
                                                 asked->count(), settings_.max_retry_after.count());
-            return finish(job, status == 429 ? Verdict::blocked : Verdict::error, why);
+            const Verdict verdict = status == 429 ? Verdict::blocked : Verdict::error;
+            // The host said so for all of it: its other links are not asked until then (at
+            // most a day: the wait may be decades).
+            const auto wait = std::min<std::chrono::seconds>(*asked, std::chrono::hours(24));
+            paused_.try_emplace(host, Pause{status, verdict,
+                                            fmt::format("not asked: {} answered another link with {}", host, why),
+                                            std::chrono::steady_clock::now() + wait});
+            return finish(job, verdict, why);
         }
         if (job->step_retries < settings_.max_retries) {
             const auto delay = asked ? std::chrono::duration_cast<std::chrono::milliseconds>(*asked)

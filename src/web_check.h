@@ -75,6 +75,15 @@ private:
     // kept small (see Answer); requests still on their way collect their waiters.
     std::unordered_map<std::string, Answer> answered_;
     std::unordered_map<std::string, std::vector<Waiter>> in_flight_;
+    // Hosts (host_key) that asked to wait longer than max_retry_after: until then, their
+    // other links are not requested, and end as the one that was refused.
+    struct Pause {
+        long status = 0;
+        Verdict verdict = Verdict::blocked;
+        std::string why;
+        std::chrono::steady_clock::time_point until;
+    };
+    std::unordered_map<std::string, Pause> paused_;
     std::size_t shared_requests_ = 0;
 };
 
