@@ -274,6 +274,9 @@ void WebChecker::on_response(const std::shared_ptr<Job>& job, const HttpResponse
             client_.slow_down(host, std::chrono::steady_clock::now() + delay);
             ++job->step_retries;
             ++result.retries;
+            // Some servers and CDNs answer 503 to every HEAD: the retry asks with GET. (A 429
+            // is about the pace, not the method.)
+            if (status == 503) job->method = HttpMethod::get;
             return send(job);
         }
     } else if (status >= 500 && job->method != HttpMethod::head && job->step_retries < settings_.max_retries) {

@@ -24,8 +24,10 @@ TEST_CASE("check: ok, dead and the HEAD-then-GET fallback", "[check]") {
     server.on("alpha.test", "/head-refused", status(405), "HEAD");
     server.on("alpha.test", "/head-refused", status(200), "GET");
     server.on("alpha.test", "/410", status(410));
+    server.on("alpha.test", "/head-503", status(503), "HEAD");
+    server.on("alpha.test", "/head-503", status(200), "GET");
     const Catalog c = list_of({"http://alpha.test/ok", "http://alpha.test/gone", "http://alpha.test/head-refused",
-                               "https://alpha.test/ok", "http://alpha.test/410"});
+                               "https://alpha.test/ok", "http://alpha.test/410", "http://alpha.test/head-503"});
     const RunOutcome o = run(c, test_config(server, {"alpha.test"}));
     CHECK(result_for(c, o, "http://alpha.test/ok").verdict == Verdict::ok);
     CHECK(result_for(c, o, "https://alpha.test/ok").verdict == Verdict::ok);
@@ -41,6 +43,13 @@ TEST_CASE("check: ok, dead and the HEAD-then-GET fallback", "[check]") {
     CHECK(refused.verdict == Verdict::ok);
     CHECK(refused.method == "GET");
     CHECK(result_for(c, o, "http://alpha.test/410").verdict == Verdict::dead);
+    // A server answering 503 to every HEAD: the retry asks with GET, once.
+    const CheckResult& head_503 = result_for(c, o, "http://alpha.test/head-503");
+    CHECK(head_503.verdict == Verdict::ok);
+    CHECK(head_503.method == "GET");
+    CHECK(head_503.retries == 1);
+    CHECK(server.hits("alpha.test", "/head-503", "HEAD") == 1);
+    CHECK(server.hits("alpha.test", "/head-503", "GET") == 1);
     CHECK_FALSE(o.network_unavailable);
 }
 
