@@ -2,20 +2,27 @@
 # Builds the libFuzzer targets of tests/fuzz with clang-14 (ASan + UBSan) in build-fuzz/ and
 # runs them. Usage:
 #   scripts/fuzz.sh SECONDS [TARGET...]   fuzz each target (default: all) for SECONDS
+#   scripts/fuzz.sh --ci [TARGET...]      the CI run: about 30 s per target, reproducible
 #   scripts/fuzz.sh --replay [TARGET...]  run the committed seeds and regression inputs once
 # Seeds: tests/fuzz/seeds/<target>/, tests/fuzz/regressions/<target>/ and the test fixtures,
 # assembled into build-fuzz/corpus/<target>/ (kept between runs, so coverage accumulates).
+# --ci starts from those seeds alone (build-fuzz/ci-corpus/, made anew) with a fixed random
+# seed and a fixed number of executions per target: the same commit explores the same inputs
+# on every machine, so a CI run fails on a bug of that commit, never on the luck of the draw,
+# and a clean local `--ci` run predicts a clean CI run. Long runs with SECONDS find the rest.
 # Crashes, timeouts, leaks and out-of-memory inputs land in build-fuzz/artifacts/<target>/;
 # the script then exits 1, naming each file and the command that reproduces it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: scripts/fuzz.sh SECONDS [TARGET...] | --replay [TARGET...]" >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh SECONDS [TARGET...] | --ci [TARGET...] | --replay [TARGET...]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 mode=fuzz
 seconds=0
 if [ "$1" = --replay ]; then
     mode=replay
+elif [ "$1" = --ci ]; then
+    mode=ci
 elif [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ]; then
     seconds=$1
 else
@@ -38,6 +45,23 @@ targets=("$@")
 for t in "${targets[@]}"; do
     [ -x "$build/ah_fuzz_$t" ] || { echo "fuzz: no target '$t' (have: ${all_targets[*]})" >&2; exit 2; }
 done
+
+# Per target: the executions of a --ci run, about 30 s each on the project machine (2 cores;
+# a fresh corpus), from the execution speeds measured there.
+ci_runs() {
+    case $1 in
+        extract) echo 10000 ;;
+        html_escape | markdown_escape) echo 20000 ;;
+        config) echo 120000 ;;
+        github_graphql) echo 250000 ;;
+        arxiv_atom | diff_reader | snapshot) echo 350000 ;;
+        hub_wayback) echo 1000000 ;;
+        url) echo 1500000 ;;
+        http_headers) echo 2500000 ;;
+        github_rest) echo 3000000 ;;
+        *) echo 100000 ;;
+    esac
+}
 
 # Per target: the longest input worth generating, and the dictionary.
 max_len() {
@@ -64,14 +88,14 @@ dict_of() {
 
 # Copies `file` into the corpus, with a first line of parameters when the target wants one.
 seed() {  # seed TARGET FILE [FIRST_LINE]
-    local out="$build/corpus/$1/fixture-$(basename "$2")"
+    local out="$corpus_root/$1/fixture-$(basename "$2")"
     if [ $# -ge 3 ]; then { printf '%s\n' "$3"; cat "$2"; } >"$out"; else cp "$2" "$out"; fi
 }
 assemble_corpus() {
     local t=$1 f
-    mkdir -p "$build/corpus/$t"
+    mkdir -p "$corpus_root/$t"
     for d in tests/fuzz/seeds/$t tests/fuzz/regressions/$t; do
-        if [ -d "$d" ]; then find "$d" -maxdepth 1 -type f -exec cp {} "$build/corpus/$t/" \;; fi
+        if [ -d "$d" ]; then find "$d" -maxdepth 1 -type f -exec cp {} "$corpus_root/$t/" \;; fi
     done
     case $t in
         extract)
@@ -93,7 +117,7 @@ assemble_corpus() {
                 seed "$t" "$f" "ibm-nasa-geospatial/Prithvi-100M"
             done ;;
         url) grep -oE 'https?://[^ )>"]+' tests/fixtures/awesome-rsfm-README.md | sort -u | head -300 |
-                 while read -r u; do printf '%s' "$u" >"$build/corpus/$t/fixture-$(printf '%s' "$u" | sha1sum | cut -c1-12)"; done ;;
+                 while read -r u; do printf '%s' "$u" >"$corpus_root/$t/fixture-$(printf '%s' "$u" | sha1sum | cut -c1-12)"; done ;;
     esac
 }
 
@@ -114,22 +138,39 @@ if [ "$mode" = replay ]; then
     exit 0
 fi
 
+corpus_root=$build/corpus
+if [ "$mode" = ci ]; then corpus_root=$build/ci-seeds; fi
 mkdir -p "$build/logs"
 failed=0
 printf '%-16s %12s %9s %7s %7s %7s %8s  %s\n' target runs execs/s cov ft corpus cpu_s result
 for t in "${targets[@]}"; do
+    if [ "$mode" = ci ]; then rm -rf "${corpus_root:?}/$t" "$build/ci-corpus/$t"; fi
     assemble_corpus "$t"
     artifacts="$build/artifacts/$t"
     mkdir -p "$artifacts"
     before=$(find "$artifacts" -type f | sort)
     log="$build/logs/$t.log"
-    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
+    corpus=$corpus_root/$t
+    if [ "$mode" = ci ]; then
+        # The seeds go in by name, in sorted order (libFuzzer sorts them by size only, so a
+        # directory's order, which differs between file systems, would change the run); new
+        # inputs go to an empty directory, which is never read back (-reload=0: rereading it
+        # every second made runs differ with the machine's speed). The time bound only stops a
+        # machine far slower than ours: the runs decide.
+        seeds=$(find "$corpus_root/$t" -maxdepth 1 -type f | LC_ALL=C sort | paste -sd,)
+        corpus=$build/ci-corpus/$t
+        mkdir -p "$corpus"
+        args=(-seed=1 -runs="$(ci_runs "$t")" -reload=0 -max_total_time=300 -seed_inputs="$seeds")
+    else
+        args=(-max_total_time="$seconds")
+    fi
+    args+=(-timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
           -artifact_prefix="$artifacts/" -print_final_stats=1)
     if [ -n "$(dict_of "$t")" ]; then args+=(-dict="$(dict_of "$t")"); fi
     # One core, politely: two other builds may share the machine.
     status=0
     /usr/bin/time -f '%U %S' -o "$build/logs/$t.time" \
-        nice -n 10 "$build/ah_fuzz_$t" "${args[@]}" "$build/corpus/$t" >"$log" 2>&1 || status=$?
+        nice -n 10 "$build/ah_fuzz_$t" "${args[@]}" "$corpus" >"$log" 2>&1 || status=$?
     runs=$(sed -nE 's/^stat::number_of_executed_units: +([0-9]+)/\1/p' "$log" | tail -1)
     speed=$(sed -nE 's/^stat::average_exec_per_sec: +([0-9]+)/\1/p' "$log" | tail -1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
