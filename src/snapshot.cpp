@@ -634,6 +634,8 @@ Result<Snapshot> load_snapshot(const std::string& path) {
     // copy held four times that while it was read.
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return Error{ErrorKind::input, "no such file", {path, 0, 0}, ""};
+    if (std::filesystem::is_directory(path, ec))
+        return Error{ErrorKind::input, "is a directory (expected a health.json)", {path, 0, 0}, ""};
     simdjson::padded_string json;
     if (const auto error = simdjson::padded_string::load(path).get(json); error != simdjson::SUCCESS)
         return Error{ErrorKind::input, fmt::format("cannot read: {}", simdjson::error_message(error)), {path, 0, 0}, ""};

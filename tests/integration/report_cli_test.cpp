@@ -73,6 +73,9 @@ TEST_CASE("diff and render refuse bad snapshots with exit 2", "[cli][report]") {
     r = run_process({tool_path(), "render", dir.file("missing.json")});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("missing.json: no such file") != std::string::npos);
+    r = run_process({tool_path(), "render", dir.path()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("is a directory (expected a health.json)") != std::string::npos);
     r = run_process({tool_path(), "diff", good});
     CHECK(r.exit_code == 2);
 }
