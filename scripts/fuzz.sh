@@ -2,14 +2,15 @@
 # Builds the libFuzzer targets of tests/fuzz with clang-14 (ASan + UBSan) in build-fuzz/ and
 # runs them. Usage:
 #   scripts/fuzz.sh SECONDS [TARGET...]   fuzz each target (default: all) for SECONDS
-#   scripts/fuzz.sh --ci [TARGET...]      the CI run: about 30 s per target, reproducible
+#   scripts/fuzz.sh --ci [TARGET...]      the CI run: a fixed amount of work, about 30 s per target
 #   scripts/fuzz.sh --replay [TARGET...]  run the committed seeds and regression inputs once
 # Seeds: tests/fuzz/seeds/<target>/, tests/fuzz/regressions/<target>/ and the test fixtures,
 # assembled into build-fuzz/corpus/<target>/ (kept between runs, so coverage accumulates).
 # --ci starts from those seeds alone (build-fuzz/ci-corpus/, made anew) with a fixed random
-# seed and a fixed number of executions per target: the same commit explores the same inputs
-# on every machine, so a CI run fails on a bug of that commit, never on the luck of the draw,
-# and a clean local `--ci` run predicts a clean CI run. Long runs with SECONDS find the rest.
+# seed and a fixed number of executions per target, so a slow CI machine does the same amount
+# of fuzzing as ours rather than less. It is not bit-for-bit reproducible: libFuzzer's runs
+# still drift apart with timing (measured: the same command, idle or under load, with or
+# without ASLR, ends with slightly different coverage). Long runs with SECONDS find the rest.
 # Crashes, timeouts, leaks and out-of-memory inputs land in build-fuzz/artifacts/<target>/;
 # the script then exits 1, naming each file and the command that reproduces it.
 set -euo pipefail
@@ -152,11 +153,10 @@ for t in "${targets[@]}"; do
     log="$build/logs/$t.log"
     corpus=$corpus_root/$t
     if [ "$mode" = ci ]; then
-        # The seeds go in by name, in sorted order (libFuzzer sorts them by size only, so a
-        # directory's order, which differs between file systems, would change the run); new
-        # inputs go to an empty directory, which is never read back (-reload=0: rereading it
-        # every second made runs differ with the machine's speed). The time bound only stops a
-        # machine far slower than ours: the runs decide.
+        # The seeds go in by name, in sorted order (libFuzzer sorts them by size only, and a
+        # directory's order differs between file systems); new inputs go to an empty
+        # directory, never read back (-reload=0: nothing else writes to it). The time bound
+        # only stops a machine far slower than ours: the runs decide.
         seeds=$(find "$corpus_root/$t" -maxdepth 1 -type f | LC_ALL=C sort | paste -sd,)
         corpus=$build/ci-corpus/$t
         mkdir -p "$corpus"

@@ -36,6 +36,6 @@ if [ "${AH_SKIP_SANITIZERS:-0}" != 1 ]; then
 fi
 
 if [ "${AH_SKIP_FUZZ:-0}" != 1 ]; then
-  echo "== fuzz (clang-14 + libFuzzer, about 30 s per target, the same inputs on every machine)"
+  echo "== fuzz (clang-14 + libFuzzer, a fixed number of executions per target, about 30 s each)"
   bash scripts/fuzz.sh --ci
 fi
