@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <regex>
-#include <sstream>
 #include <variant>
 
 #include <fmt/format.h>
@@ -555,15 +555,15 @@ Result<Config> load_config(const std::string& path) {
         return Error{ErrorKind::config, "is a directory (expected a TOML configuration file)", {path, 0, 0}, ""};
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{ErrorKind::config, "cannot read the configuration file", {path, 0, 0}, ""};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_config(ss.str(), path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_config(text, path);
 }
 
 Result<Config> parse_config(std::string_view toml_text, const std::string& path) {
     std::error_code ec;
     Config config;
     config.path = path;
+    config.text = std::string(toml_text);
     config.base_dir = std::filesystem::absolute(path, ec).parent_path().string();
     toml::table root;
     try {

@@ -267,14 +267,15 @@ std::string shorten(std::string_view s, std::size_t max_bytes) {
 // A link whose text is already HTML; an URL that is not http(s) is shown, never linked.
 std::string link_html(std::string_view url, std::string_view inner_html, std::string_view css_class = "",
                       std::string_view title = "") {
-    const std::string shown = mask_credentials(url);
+    // The link leads to the page without the credentials (the text shows them masked).
+    const std::string href = drop_credentials(url);
     std::string attributes;
     if (!title.empty()) attributes = fmt::format(" title=\"{}\"", html_escape(title));
-    if (!is_linkable_url(shown))
+    if (!is_linkable_url(href))
         return fmt::format("<span class=\"{}nolink\"{}>{}</span>", css_class.empty() ? "" : std::string(css_class) + " ",
                            attributes, inner_html);
     if (!css_class.empty()) attributes = fmt::format(" class=\"{}\"{}", css_class, attributes);
-    return fmt::format("<a href=\"{}\" rel=\"noopener noreferrer nofollow\"{}>{}</a>", html_escape(drop_credentials(url)), attributes,
+    return fmt::format("<a href=\"{}\" rel=\"noopener noreferrer nofollow\"{}>{}</a>", html_escape(href), attributes,
                        inner_html);
 }
 

@@ -183,13 +183,16 @@ void WebChecker::request(HttpRequest req, bool may_share, std::function<void(con
 }
 
 void WebChecker::send(const std::shared_ptr<Job>& job) {
-    if (const auto pause = paused_.find(net::host_key(job->current_url)); pause != paused_.end()) {
-        if (std::chrono::steady_clock::now() < pause->second.until) {
-            job->result.http_status = pause->second.status;
-            job->result.final_url = job->current_url;
-            return finish(job, pause->second.verdict, pause->second.why);
+    // (host_key parses the URL with curl: only worth it once some host has paused.)
+    if (!paused_.empty()) {
+        if (const auto pause = paused_.find(net::host_key(job->current_url)); pause != paused_.end()) {
+            if (std::chrono::steady_clock::now() < pause->second.until) {
+                job->result.http_status = pause->second.status;
+                job->result.final_url = job->current_url;
+                return finish(job, pause->second.verdict, pause->second.why);
+            }
+            paused_.erase(pause);
         }
-        paused_.erase(pause);
     }
     HttpRequest req;
     req.method = job->method;

@@ -44,6 +44,7 @@ struct RemapRule {
 
 struct Config {
     std::string path;      // the file it was loaded from; empty when only defaults
+    std::string text;      // that file's TOML as it was read (the snapshot's config_digest)
     std::string base_dir;  // relative paths in the file are relative to this directory
 
     struct List {

@@ -7,8 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
@@ -63,12 +61,8 @@ Result<std::optional<Snapshot>> load_previous_snapshot(const std::string& path) 
 }
 
 std::string config_digest(const Config& config, const GlobalOptions& global) {
-    std::string material = config.path.empty() ? "(defaults)" : config.path;
-    if (!config.path.empty()) {
-        // The file as loaded a moment ago (the list reader's checks are for lists, not this).
-        std::ifstream in(config.path, std::ios::binary);
-        material.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
+    // The file's text as it was loaded (not read again: it may have changed since).
+    std::string material = config.path.empty() ? "(defaults)" : config.path + config.text;
     for (const auto& o : global.overrides) material += "\n--set " + o;
     return sha256_hex(material);
 }
